@@ -1,0 +1,55 @@
+# Mail Doctor — two commands matter: `make run` and `make test`.
+# Both install what is missing (Debian/Ubuntu, as root or with sudo).
+
+GO        ?= go
+GO119     ?= /usr/lib/go-1.19/bin/go
+STATICCHECK_VERSION ?= v0.8.2
+GOBIN     := $(shell $(GO) env GOPATH)/bin
+PKGS_CROSS := ./detect/... ./i18n/... ./assets/...
+
+.PHONY: run test deps test-deps lint build build-legacy cross unit bench fuzz
+
+run: deps
+	$(GO) run .
+
+test: test-deps lint cross build-legacy unit
+
+# deps: what building and running needs.
+deps:
+	@scripts/install-deps.sh build
+
+# test-deps: Dovecot, Go 1.19 and the linters.
+test-deps:
+	@scripts/install-deps.sh test
+	@test -x $(GOBIN)/staticcheck || $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GOBIN)/staticcheck ./...
+
+# detect/ and fix/ are pure Go: they must build for every desktop system.
+cross:
+	CGO_ENABLED=0 GOOS=windows GOARCH=amd64 $(GO) build $(PKGS_CROSS)
+	CGO_ENABLED=0 GOOS=darwin GOARCH=arm64 $(GO) build $(PKGS_CROSS)
+	CGO_ENABLED=0 GOOS=darwin GOARCH=amd64 $(GO) build $(PKGS_CROSS)
+
+# The Windows 7/8.1 build uses Debian's Go 1.19: any newer standard-library
+# call fails here, before a customer's old PC finds it.
+build-legacy:
+	GOTOOLCHAIN=local GOFLAGS=-mod=mod $(GO119) build ./...
+	GOTOOLCHAIN=local GOFLAGS=-mod=mod GOOS=windows CGO_ENABLED=0 $(GO119) build $(PKGS_CROSS) ./cli/... .
+	GOTOOLCHAIN=local GOFLAGS=-mod=mod $(GO119) vet ./...
+
+build:
+	$(GO) build -trimpath -o maildoctor .
+
+unit:
+	$(GO) test -race -count=1 ./...
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 20x ./detect/check/
+
+fuzz:
+	@scripts/fuzz.sh 30s

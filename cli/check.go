@@ -1,0 +1,205 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"time"
+
+	"maildoctor.app/maildoctor/assets"
+	"maildoctor.app/maildoctor/detect/check"
+	"maildoctor.app/maildoctor/detect/discover"
+	"maildoctor.app/maildoctor/detect/finding"
+	"maildoctor.app/maildoctor/detect/server"
+)
+
+// checkFlags are the flags of "maildoctor check".
+type checkFlags struct {
+	passwordStdin bool
+	askPassword   bool
+	manual        map[server.Protocol]string
+	resolve       map[string]string
+	profile       string
+	timeout       time.Duration
+	json          bool
+	lang          string
+}
+
+// maxTimeout keeps a typo like --timeout 10h from freezing a check.
+const maxTimeout = 5 * time.Minute
+
+func parseCheck(args []string) (email string, f checkFlags, err error) {
+	f = checkFlags{manual: map[server.Protocol]string{}, resolve: map[string]string{}}
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.BoolVar(&f.passwordStdin, "password-stdin", false, "")
+	fs.BoolVar(&f.askPassword, "ask-password", false, "")
+	for _, p := range server.Protocols {
+		fs.Var(hostFlag{f.manual, p}, string(p), "")
+	}
+	fs.Var(resolveFlag(f.resolve), "resolve", "")
+	fs.StringVar(&f.profile, "profile", "", "")
+	fs.DurationVar(&f.timeout, "timeout", 10*time.Second, "")
+	fs.BoolVar(&f.json, "json", false, "")
+	fs.StringVar(&f.lang, "lang", "", "")
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return "", f, usagef("%v", err)
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	switch {
+	case len(positional) == 0:
+		return "", f, usagef("missing the e-mail address to check")
+	case len(positional) > 1:
+		return "", f, usagef("one e-mail address at a time (got %q)", strings.Join(positional, " "))
+	case f.timeout <= 0 || f.timeout > maxTimeout:
+		return "", f, usagef("--timeout must be between 1ms and %v", maxTimeout)
+	case f.lang != "" && f.lang != "it" && f.lang != "en":
+		return "", f, usagef("--lang must be it or en")
+	case f.passwordStdin && f.askPassword:
+		return "", f, usagef("use either --password-stdin or --ask-password")
+	}
+	if _, _, err := discover.SplitAddress(positional[0]); err != nil {
+		return "", f, usagef("%v", err)
+	}
+	return positional[0], f, nil
+}
+
+// hostFlag is --imap/--pop3/--smtp HOST[:PORT].
+type hostFlag struct {
+	m map[server.Protocol]string
+	p server.Protocol
+}
+
+func (h hostFlag) String() string { return "" }
+func (h hostFlag) Set(v string) error {
+	if _, _, err := server.ParseHostPort(v); err != nil {
+		return err
+	}
+	h.m[h.p] = v
+	return nil
+}
+
+// resolveFlag is --resolve HOST:ADDR, repeatable, as curl's but without a
+// port: the address serves every port of the host.
+type resolveFlag map[string]string
+
+func (r resolveFlag) String() string { return "" }
+func (r resolveFlag) Set(v string) error {
+	i := strings.IndexByte(v, ':')
+	if i <= 0 || i == len(v)-1 {
+		return fmt.Errorf("%q is not HOST:ADDR", v)
+	}
+	host, addr := strings.ToLower(strings.TrimSuffix(v[:i], ".")), strings.Trim(v[i+1:], "[]")
+	if net.ParseIP(addr) == nil {
+		return fmt.Errorf("%q is not an IP address", addr)
+	}
+	r[host] = addr
+	return nil
+}
+
+func runCheck(ctx context.Context, args []string, env Env) error {
+	email, f, err := parseCheck(args)
+	if err != nil {
+		return err
+	}
+	tr, err := translator(f.lang, env)
+	if err != nil {
+		return err
+	}
+	password, err := readPassword(f, env, tr.T("cli.password.prompt", nil))
+	if err != nil {
+		return err
+	}
+	profiles, err := loadProfiles(ctx, f.profile)
+	if err != nil {
+		return err
+	}
+	rep, err := check.Run(ctx, check.Options{
+		Email:    email,
+		Password: password,
+		Manual:   f.manual,
+		Resolve:  f.resolve,
+		Profiles: profiles,
+		Timeout:  f.timeout,
+	})
+	if err != nil {
+		return usagef("%v", err)
+	}
+	finding.Localize(rep.Findings, tr)
+	if f.json {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rep); err != nil {
+			return err
+		}
+	} else {
+		renderCheck(env.Stdout, rep, tr)
+	}
+	if rep.Verdict == check.VerdictFail {
+		return errProblems
+	}
+	return nil
+}
+
+// readPassword takes the first line of stdin (--password-stdin) or asks
+// on the terminal. Spaces are kept: they are part of what the user typed,
+// and the check warns about them.
+func readPassword(f checkFlags, env Env, prompt string) (*string, error) {
+	switch {
+	case f.passwordStdin:
+		line, err := bufio.NewReaderSize(env.Stdin, 4096).ReadString('\n')
+		if err != nil && err != io.EOF {
+			return nil, usagef("reading the password from stdin: %v", err)
+		}
+		line = strings.TrimRight(line, "\r\n")
+		if line == "" {
+			return nil, usagef("--password-stdin: the first line of stdin is empty")
+		}
+		return &line, nil
+	case f.askPassword:
+		if env.ReadPassword == nil {
+			return nil, usagef("--ask-password needs a terminal; use --password-stdin")
+		}
+		p, err := env.ReadPassword(prompt)
+		if err != nil {
+			return nil, usagef("reading the password: %v", err)
+		}
+		if p == "" {
+			return nil, usagef("empty password")
+		}
+		return &p, nil
+	}
+	return nil, nil
+}
+
+// loadProfiles returns the built-in profile and, after it (so it wins),
+// the one given with --profile.
+func loadProfiles(ctx context.Context, src string) ([]*discover.Profile, error) {
+	def, err := discover.ParseProfile(assets.DefaultProfile)
+	if err != nil {
+		return nil, fmt.Errorf("built-in profile: %w", err)
+	}
+	out := []*discover.Profile{def}
+	if src == "" {
+		return out, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	p, err := discover.LoadProfile(ctx, src, nil)
+	if err != nil {
+		return nil, usagef("--profile: %v", err)
+	}
+	return append(out, p), nil
+}

@@ -1,0 +1,115 @@
+// Package cli is Mail Doctor's command line: the stable contract of
+// DESIGN.md ("maildoctor check …", exit codes 0/1/2/3) over the engines in
+// detect/. It writes only to the writers it is given.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"maildoctor.app/maildoctor/assets"
+	"maildoctor.app/maildoctor/i18n"
+)
+
+// Exit codes of the command-line contract.
+const (
+	ExitOK       = 0
+	ExitProblems = 1
+	ExitUsage    = 2
+	ExitInternal = 3
+)
+
+// Env is what a command may touch: its streams, its arguments'
+// environment and whether stdin is a terminal.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	// Getenv reads the environment (LANG for the default language).
+	Getenv func(string) string
+	// StdinTerminal, if set, reports whether stdin is a terminal that can
+	// prompt for a password without echo.
+	ReadPassword func(prompt string) (string, error)
+}
+
+// usageError is bad input: exit 2 with one line.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...interface{}) error {
+	return &usageError{fmt.Sprintf(format, a...)}
+}
+
+// problemsError means the command ran and found problems: exit 1.
+var errProblems = errors.New("problems found")
+
+const usage = `usage:
+  maildoctor check EMAIL [--password-stdin | --ask-password] [--imap HOST[:PORT]] [--pop3 HOST[:PORT]]
+                         [--smtp HOST[:PORT]] [--resolve HOST:ADDR]... [--profile FILE|URL]
+                         [--timeout DURATION] [--json] [--lang it|en]`
+
+// Run executes one command line (without the program name) and returns
+// the exit code.
+func Run(ctx context.Context, args []string, env Env) int {
+	if len(args) == 0 {
+		fmt.Fprintln(env.Stderr, usage)
+		return ExitUsage
+	}
+	var err error
+	switch args[0] {
+	case "check":
+		err = runCheck(ctx, args[1:], env)
+	case "help", "-h", "--help":
+		fmt.Fprintln(env.Stdout, usage)
+		return ExitOK
+	default:
+		err = usagef("unknown command %q (try: maildoctor help)", args[0])
+	}
+	return exitCode(err, args[0], env.Stderr)
+}
+
+func exitCode(err error, cmd string, stderr io.Writer) int {
+	var ue *usageError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.Is(err, errProblems):
+		return ExitProblems
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "maildoctor %s: %s\n", cmd, oneLine(ue.msg))
+		return ExitUsage
+	}
+	fmt.Fprintf(stderr, "maildoctor %s: internal error: %s\n", cmd, oneLine(err.Error()))
+	return ExitInternal
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// translator loads the catalog and picks the language: --lang, else the
+// environment's.
+func translator(lang string, env Env) (i18n.Translator, error) {
+	cat, err := i18n.Load(assets.Translations, "translation")
+	if err != nil {
+		return i18n.Translator{}, err
+	}
+	if lang == "" {
+		getenv := env.Getenv
+		if getenv == nil {
+			getenv = os.Getenv
+		}
+		for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+			if l := getenv(v); l != "" && l != "C" && l != "POSIX" {
+				lang = l
+				break
+			}
+		}
+	}
+	return cat.For(lang), nil
+}

@@ -1,0 +1,210 @@
+// Package check is the account check: it finds an address's servers
+// (detect/discover), probes every endpoint at once (detect/probe), makes the
+// one login per protocol the customer-protection rules allow, and turns it
+// all into one Report of findings with a verdict.
+package check
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"maildoctor.app/maildoctor/detect/discover"
+	"maildoctor.app/maildoctor/detect/finding"
+	"maildoctor.app/maildoctor/detect/probe"
+	"maildoctor.app/maildoctor/detect/server"
+)
+
+// Options describe one check. Password is nil when the user gave none:
+// then no login is tried.
+type Options struct {
+	Email    string
+	Password *string
+	// Manual holds --imap/--pop3/--smtp "HOST[:PORT]" overrides.
+	Manual   map[server.Protocol]string
+	Resolve  map[string]string
+	Profiles []*discover.Profile
+	// Timeout bounds each connection step (default probe.DefaultTimeout).
+	Timeout  time.Duration
+	Roots    *x509.CertPool
+	Resolver discover.Resolver
+	HTTP     *http.Client
+	Now      func() time.Time
+	// Progress, if set, hears about every finished step, from several
+	// goroutines at once.
+	Progress func(server.Endpoint, probe.Step)
+}
+
+// Discovery is the part of the report that says where the servers came
+// from.
+type Discovery struct {
+	Source  discover.Source     `json:"source"`
+	Domain  string              `json:"domain"`
+	Hosts   map[string]string   `json:"hosts"`
+	Servers []discover.Server   `json:"servers"`
+	Tried   []discover.Attempt  `json:"tried,omitempty"`
+	Profile string              `json:"profile,omitempty"`
+	Allowed []string            `json:"allowed,omitempty"`
+	Webmail string              `json:"webmail,omitempty"`
+	Extra   map[string][]string `json:"-"`
+}
+
+// Verdicts of a whole check.
+const (
+	VerdictOK   = "ok"
+	VerdictWarn = "warn"
+	VerdictFail = "fail"
+)
+
+// Report is the whole outcome of a check. Nothing secret is in it.
+type Report struct {
+	Email     string            `json:"email"`
+	StartedAt time.Time         `json:"started_at"`
+	Discovery Discovery         `json:"discovery"`
+	Endpoints []*probe.Result   `json:"endpoints"`
+	Findings  []finding.Finding `json:"findings"`
+	Verdict   string            `json:"verdict"`
+	ElapsedMS int64             `json:"elapsed_ms"`
+}
+
+// Run checks the account. The error is only for input that cannot be
+// checked at all (not an e-mail address, a bad override); everything the
+// servers do wrong is a finding in the report.
+func Run(ctx context.Context, opt Options) (*Report, error) {
+	start := time.Now()
+	rep := &Report{Email: strings.TrimSpace(opt.Email), StartedAt: start.UTC()}
+	found, err := discover.Find(ctx, opt.Email, discover.Options{
+		Profiles: opt.Profiles,
+		Resolver: opt.Resolver,
+		HTTP:     opt.HTTP,
+		Manual:   opt.Manual,
+	})
+	if err != nil {
+		return nil, err
+	}
+	rep.Discovery = describeDiscovery(found)
+	servers := withCounterparts(found.Servers)
+	var global []finding.Finding
+	if len(servers) == 0 {
+		global = append(global, finding.New("discovery.nothing_found", finding.Fail, "", "domain", found.Domain))
+	}
+	popt := probe.Options{Timeout: opt.Timeout, Roots: opt.Roots, Resolve: opt.Resolve, Now: opt.Now, Progress: opt.Progress}
+	if opt.Resolver != nil {
+		popt.Resolver = opt.Resolver
+	}
+	rep.Endpoints = probeAll(ctx, servers, popt)
+	global = append(global, loginAll(ctx, rep.Endpoints, servers, opt, popt)...)
+	global = append(global, crossFindings(rep.Endpoints, servers)...)
+	rep.Findings = collect(rep.Endpoints, global)
+	rep.Verdict = verdict(rep.Findings)
+	rep.ElapsedMS = time.Since(start).Milliseconds()
+	return rep, nil
+}
+
+func describeDiscovery(r *discover.Result) Discovery {
+	d := Discovery{Source: r.Source, Domain: r.Domain, Hosts: map[string]string{}, Servers: r.Servers, Tried: r.Tried, Allowed: r.Allowed}
+	for _, s := range r.Servers {
+		if _, ok := d.Hosts[string(s.Protocol)]; !ok {
+			d.Hosts[string(s.Protocol)] = s.Host
+		}
+	}
+	if r.Profile != nil {
+		d.Profile, d.Webmail = r.Profile.ID, r.Profile.Webmail
+	}
+	return d
+}
+
+// withCounterparts adds, for a server given on a standard port, the same
+// host on the other standard port, so that a check of "--imap host:143"
+// can also say whether 993 would work.
+func withCounterparts(in []discover.Server) []discover.Server {
+	out := append([]discover.Server(nil), in...)
+	have := map[server.Endpoint]bool{}
+	for _, s := range in {
+		have[s.Endpoint] = true
+	}
+	for _, s := range in {
+		if s.Port != server.DefaultPort(s.Protocol, s.Security) {
+			continue
+		}
+		other := server.StartTLS
+		if s.Security == server.StartTLS {
+			other = server.TLS
+		}
+		ep := server.Endpoint{Protocol: s.Protocol, Host: s.Host, Port: server.DefaultPort(s.Protocol, other), Security: other}
+		if !have[ep] && !hasProtocolSecurity(out, s.Protocol, other) {
+			c := s
+			c.Endpoint = ep
+			out = append(out, c)
+			have[ep] = true
+		}
+	}
+	return out
+}
+
+func hasProtocolSecurity(list []discover.Server, p server.Protocol, s server.Security) bool {
+	for _, x := range list {
+		if x.Protocol == p && x.Security == s {
+			return true
+		}
+	}
+	return false
+}
+
+// probeAll probes every endpoint at once and returns the results in the
+// order of servers.
+func probeAll(ctx context.Context, servers []discover.Server, opt probe.Options) []*probe.Result {
+	out := make([]*probe.Result, len(servers))
+	var wg sync.WaitGroup
+	for i, s := range servers {
+		wg.Add(1)
+		go func(i int, ep server.Endpoint) {
+			defer wg.Done()
+			out[i] = probe.Probe(ctx, ep, opt)
+		}(i, s.Endpoint)
+	}
+	wg.Wait()
+	return out
+}
+
+func verdict(fs []finding.Finding) string {
+	switch finding.Worst(fs) {
+	case finding.Fail:
+		return VerdictFail
+	case finding.Warn:
+		return VerdictWarn
+	}
+	return VerdictOK
+}
+
+// collect gathers every finding once, worst first.
+func collect(results []*probe.Result, global []finding.Finding) []finding.Finding {
+	seen := map[string]bool{}
+	var out []finding.Finding
+	add := func(f finding.Finding) {
+		k := f.ID + "\x00" + f.Endpoint
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, f)
+		}
+	}
+	for _, r := range results {
+		for _, f := range r.Findings {
+			add(f)
+		}
+	}
+	for _, f := range global {
+		add(f)
+	}
+	finding.Sort(out)
+	return out
+}
+
+// IsCancelled reports whether the check ended because ctx was cancelled.
+func IsCancelled(ctx context.Context) bool {
+	return errors.Is(ctx.Err(), context.Canceled)
+}

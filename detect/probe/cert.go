@@ -1,0 +1,276 @@
+package probe
+
+import (
+	"crypto/x509"
+	"errors"
+	"math"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	"maildoctor.app/maildoctor/detect/finding"
+)
+
+// CertInfo describes the certificate a server showed.
+type CertInfo struct {
+	Subject       string    `json:"subject"`
+	Issuer        string    `json:"issuer"`
+	Names         []string  `json:"names"`
+	NotBefore     time.Time `json:"not_before"`
+	NotAfter      time.Time `json:"not_after"`
+	DaysLeft      int       `json:"days_left"`
+	Trusted       bool      `json:"trusted"`
+	HostnameMatch bool      `json:"hostname_match"`
+	SelfSigned    bool      `json:"self_signed,omitempty"`
+	// Chain lists the subjects from the leaf to the root that verified it
+	// (or to the last certificate the server sent).
+	Chain       []string `json:"chain,omitempty"`
+	Intercepted string   `json:"intercepted_by,omitempty"`
+	VerifyError string   `json:"verify_error,omitempty"`
+	// Suggested is the host name to use instead when the name does not
+	// match.
+	Suggested string `json:"suggested_host,omitempty"`
+
+	valid bool
+}
+
+// expiresSoonDays is when an expiry becomes a warning.
+const expiresSoonDays = 14
+
+// clockSlack tolerates a server whose certificate was issued moments ago.
+const clockSlack = 5 * time.Minute
+
+// judgeCertificate checks the chain against roots (nil: the system's), the
+// host name and the clock, and says what it found. Trust is judged apart
+// from time, so an expired certificate from a good authority reads
+// "expired", not "untrusted".
+func judgeCertificate(host string, chain []*x509.Certificate, roots *x509.CertPool, now time.Time, ep string) (*CertInfo, []finding.Finding) {
+	if len(chain) == 0 {
+		return nil, []finding.Finding{finding.New("tls.handshake_failed", finding.Fail, ep, "reason", "no certificate")}
+	}
+	leaf := chain[0]
+	info := &CertInfo{
+		Subject:   leaf.Subject.String(),
+		Issuer:    leaf.Issuer.String(),
+		Names:     certNames(leaf),
+		NotBefore: leaf.NotBefore,
+		NotAfter:  leaf.NotAfter,
+		DaysLeft:  int(math.Floor(leaf.NotAfter.Sub(now).Hours() / 24)),
+	}
+	info.HostnameMatch = leaf.VerifyHostname(host) == nil
+	info.SelfSigned = isSelfSigned(leaf)
+	verified, err := verifyChain(chain, roots, trustTime(leaf, now))
+	info.Trusted = err == nil
+	if err != nil {
+		info.VerifyError = err.Error()
+		info.Chain = subjects(chain)
+	} else {
+		info.Chain = subjects(verified)
+	}
+	info.Intercepted = interceptor(append(verified, chain...))
+
+	var fs []finding.Finding
+	add := func(id string, sev finding.Severity, kv ...string) {
+		fs = append(fs, finding.New(id, sev, ep, kv...))
+	}
+	if !info.Trusted {
+		if info.SelfSigned {
+			add("cert.self_signed", finding.Fail, "subject", leaf.Subject.CommonName)
+		} else {
+			add("cert.untrusted", finding.Fail, "issuer", issuerName(leaf))
+		}
+	}
+	if info.Intercepted != "" {
+		add("cert.intercepted", finding.Warn, "vendor", info.Intercepted)
+	}
+	if !info.HostnameMatch {
+		info.Suggested = suggestHost(host, info.Names)
+		add("cert.hostname_mismatch", finding.Fail, "host", host,
+			"names", strings.Join(info.Names, ", "), "suggested", info.Suggested)
+	}
+	timeOK := true
+	switch {
+	case now.Before(leaf.NotBefore.Add(-clockSlack)):
+		timeOK = false
+		add("cert.not_yet_valid", finding.Fail, "from", leaf.NotBefore.UTC().Format("2006-01-02 15:04 MST"))
+		add("clock.skew", finding.Fail, "now", now.Format("2006-01-02 15:04 MST"),
+			"from", leaf.NotBefore.UTC().Format("2006-01-02 15:04 MST"))
+	case now.After(leaf.NotAfter):
+		timeOK = false
+		add("cert.expired", finding.Fail, "date", leaf.NotAfter.UTC().Format("2006-01-02"),
+			"days", strconv.Itoa(-info.DaysLeft))
+	case info.DaysLeft < expiresSoonDays:
+		add("cert.expires_soon", finding.Warn, "date", leaf.NotAfter.UTC().Format("2006-01-02"),
+			"days", strconv.Itoa(info.DaysLeft))
+	}
+	info.valid = timeOK && info.Trusted
+	for i := range fs {
+		fs[i].Evidence = certEvidence(info)
+	}
+	return info, fs
+}
+
+// trustTime is the moment at which the chain's trust is judged: now, or
+// inside the leaf's validity when now is outside it (time is reported on
+// its own).
+func trustTime(leaf *x509.Certificate, now time.Time) time.Time {
+	if now.Before(leaf.NotBefore) || now.After(leaf.NotAfter) {
+		return leaf.NotBefore.Add(leaf.NotAfter.Sub(leaf.NotBefore) / 2)
+	}
+	return now
+}
+
+func verifyChain(chain []*x509.Certificate, roots *x509.CertPool, at time.Time) ([]*x509.Certificate, error) {
+	inter := x509.NewCertPool()
+	for _, c := range chain[1:] {
+		inter.AddCert(c)
+	}
+	chains, err := chain[0].Verify(x509.VerifyOptions{
+		Roots:         roots,
+		Intermediates: inter,
+		CurrentTime:   at,
+		KeyUsages:     []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(chains) == 0 {
+		return nil, errors.New("no chain")
+	}
+	return chains[0], nil
+}
+
+func isSelfSigned(c *x509.Certificate) bool {
+	return c.Subject.String() == c.Issuer.String() && c.CheckSignatureFrom(c) == nil
+}
+
+func certNames(c *x509.Certificate) []string {
+	names := append([]string(nil), c.DNSNames...)
+	for _, ip := range c.IPAddresses {
+		names = append(names, ip.String())
+	}
+	if len(names) == 0 && c.Subject.CommonName != "" {
+		names = append(names, c.Subject.CommonName)
+	}
+	return names
+}
+
+func subjects(chain []*x509.Certificate) []string {
+	out := make([]string, 0, len(chain))
+	for _, c := range chain {
+		out = append(out, c.Subject.String())
+	}
+	return out
+}
+
+func issuerName(c *x509.Certificate) string {
+	if len(c.Issuer.Organization) > 0 {
+		return c.Issuer.Organization[0]
+	}
+	if c.Issuer.CommonName != "" {
+		return c.Issuer.CommonName
+	}
+	return c.Issuer.String()
+}
+
+// suggestHost picks, among the names a certificate covers, the one a
+// customer should type: on shared hosting the certificate names the
+// provider's server, not the customer's domain (seed 001). A wildcard
+// keeps the first label of the host in use (imap.x → imap.provider.it).
+func suggestHost(host string, names []string) string {
+	first := host
+	if i := strings.IndexByte(host, '.'); i > 0 {
+		first = host[:i]
+	}
+	var plain []string
+	for _, n := range names {
+		if net.ParseIP(n) != nil {
+			continue
+		}
+		if strings.HasPrefix(n, "*.") {
+			return first + n[1:]
+		}
+		plain = append(plain, n)
+	}
+	for _, n := range plain {
+		if strings.HasPrefix(n, first+".") {
+			return n
+		}
+	}
+	for _, n := range plain {
+		if strings.HasPrefix(n, "mail.") {
+			return n
+		}
+	}
+	if len(plain) > 0 {
+		return plain[0]
+	}
+	return ""
+}
+
+// interceptVendors are names found in the root certificates that antivirus
+// programs and TLS-inspecting proxies install to read encrypted mail. When
+// such a root signs a mail server's certificate, the program sits between
+// the mail client and the server (and often breaks TLS 1.3 or old clients).
+// Source: shared/research/anchors.md §4 pain point 14 (antivirus e-mail
+// scanning swaps certificates); names from the vendors' "SSL/TLS scanning"
+// and "mail shield" features.
+var interceptVendors = []string{
+	"Avast", "AVG", "ESET", "Kaspersky", "Bitdefender", "Norton", "Symantec",
+	"McAfee", "Sophos", "Trend Micro", "Dr.Web", "Doctor Web", "Emsisoft", "G DATA",
+	"Panda", "Webroot", "F-Secure", "Fortinet", "FortiGate", "Zscaler", "Netskope",
+	"Cisco Umbrella", "Palo Alto", "Check Point", "Blue Coat", "WatchGuard",
+	"Kerio", "Untangle", "Barracuda", "SonicWall",
+}
+
+// interceptor names the vendor whose root or intermediate appears in the
+// chain, or "".
+func interceptor(chain []*x509.Certificate) string {
+	for _, c := range chain {
+		for _, text := range append(append([]string{c.Subject.CommonName, c.Issuer.CommonName},
+			c.Subject.Organization...), c.Issuer.Organization...) {
+			for _, v := range interceptVendors {
+				if containsWord(text, v) {
+					return v
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// containsWord matches v in s case-insensitively at word boundaries, so
+// "AVG" does not match "SAVGroup".
+func containsWord(s, v string) bool {
+	ls, lv := strings.ToLower(s), strings.ToLower(v)
+	for i := strings.Index(ls, lv); i >= 0; {
+		before := i == 0 || !isAlnum(ls[i-1])
+		after := i+len(lv) == len(ls) || !isAlnum(ls[i+len(lv)])
+		if before && after {
+			return true
+		}
+		next := strings.Index(ls[i+1:], lv)
+		if next < 0 {
+			break
+		}
+		i += 1 + next
+	}
+	return false
+}
+
+func isAlnum(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= '0' && b <= '9'
+}
+
+func certEvidence(info *CertInfo) string {
+	var b strings.Builder
+	b.WriteString("subject: " + info.Subject)
+	b.WriteString("; issuer: " + info.Issuer)
+	b.WriteString("; names: " + strings.Join(info.Names, ", "))
+	b.WriteString("; valid " + info.NotBefore.UTC().Format("2006-01-02") + " to " + info.NotAfter.UTC().Format("2006-01-02"))
+	if info.VerifyError != "" {
+		b.WriteString("; " + info.VerifyError)
+	}
+	return b.String()
+}

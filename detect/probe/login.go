@@ -1,0 +1,110 @@
+package probe
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"sort"
+	"strings"
+	"time"
+
+	"maildoctor.app/maildoctor/detect/finding"
+)
+
+// Credentials for the one login attempt. They live only in memory.
+type Credentials struct {
+	User     string
+	Password string
+}
+
+// ErrNotVerified refuses a login on an endpoint whose TLS or certificate
+// did not verify: the password goes nowhere else.
+var ErrNotVerified = errors.New("the connection is not verified TLS: no password is sent")
+
+// Login makes the single login attempt on an endpoint Probe found secure,
+// then looks at the account (folders, quota, message count). It sets
+// res.Auth and appends its findings to res.
+//
+// The connection is opened anew with a strictly verifying TLS
+// configuration, so that the rule "a password only over TLS verified for
+// this host" is enforced by crypto/tls itself, not by the probe's own
+// judgement of the certificate.
+func Login(ctx context.Context, res *Result, cred Credentials, opt Options) error {
+	if !res.Secure() || res.Address == "" {
+		return ErrNotVerified
+	}
+	d, err := dialectFor(res.Protocol)
+	if err != nil {
+		return err
+	}
+	p := &probe{ctx: ctx, opt: opt, d: d, res: res}
+	start := time.Now()
+	err = p.login(cred)
+	res.ElapsedMS += time.Since(start).Milliseconds()
+	return err
+}
+
+func (p *probe) login(cred Credentials) error {
+	start := time.Now()
+	conn, err := netDialer(p.opt.timeout()).DialContext(p.ctx, "tcp", p.res.Address)
+	if err != nil {
+		p.record(StepLogin, start, err, "")
+		p.res.fail("auth.error", finding.Warn, err)
+		return err
+	}
+	sc := newStepConn(conn)
+	stop := closeOnCancel(p.ctx, sc)
+	defer stop()
+	defer sc.Close()
+	sc.step(p.ctx, p.opt.timeout(), budgetHandshake)
+	cfg := &tls.Config{ServerName: p.res.Host, RootCAs: p.opt.Roots, MinVersion: tls.VersionTLS10}
+	s, err := p.d.open(sc, cfg, p.res.Security, p.stepper(sc))
+	if err != nil {
+		p.record(StepLogin, start, err, "")
+		p.res.fail("auth.error", finding.Warn, err)
+		return err
+	}
+	defer s.close()
+	sc.step(p.ctx, p.opt.timeout(), budgetGreeting)
+	err = s.login(cred.User, cred.Password)
+	p.record(StepLogin, start, err, cred.User)
+	spaces := strings.TrimSpace(cred.Password) != cred.Password
+	var ae *authError
+	switch {
+	case err == nil:
+		p.res.Auth = "ok"
+		p.res.fail("auth.ok", finding.OK, nil, "user", cred.User)
+	case errors.As(err, &ae):
+		p.res.Auth = "failed"
+		p.res.fail("auth.failed", finding.Fail, err, "user", cred.User, "spaces", yesNo(spaces))
+		return err
+	default:
+		p.res.Auth = "failed"
+		p.res.fail("auth.error", finding.Warn, err)
+		return err
+	}
+	mstart := time.Now()
+	acc, fs := s.inspect(p.stepper(sc))
+	p.record(StepMailbox, mstart, nil, "")
+	p.res.Account = acc
+	for _, f := range fs {
+		if !finding.Has(p.res.Findings, f.ID) {
+			f.Endpoint = p.res.Addr()
+			p.res.add(f)
+		}
+	}
+	return nil
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return ""
+}
+
+func sortedCopy(in []string) []string {
+	out := append([]string(nil), in...)
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,431 @@
+// Package probe tests one mail server endpoint the way a mail client would:
+// DNS, TCP, TLS (and which TLS versions the server accepts), the
+// certificate, the protocol greeting and capabilities, and — in Login — one
+// login over verified TLS followed by a look at the account.
+//
+// Every outcome is a finding from the shared vocabulary. A Result is filled
+// step by step and returned even when a step fails, so the report always
+// says how far the connection got.
+//
+// Steps of Probe:
+//  1. resolve the host (or take the --resolve address);
+//  2. connect over TCP (refused and silent are told apart);
+//  3. for a STARTTLS endpoint: read the plain-text greeting and capabilities;
+//  4. secure the connection (implicit TLS, or STARTTLS) without trusting the
+//     certificate yet, and read the capabilities offered over TLS;
+//  5. judge the certificate against the system roots, the host name and the
+//     clock;
+//  6. sweep TLS 1.0–1.3, one handshake per version, concurrently.
+package probe
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"time"
+
+	"maildoctor.app/maildoctor/detect/finding"
+	"maildoctor.app/maildoctor/detect/server"
+)
+
+// DefaultTimeout bounds each step when Options.Timeout is zero.
+const DefaultTimeout = 10 * time.Second
+
+// Resolver looks up host addresses; *net.Resolver satisfies it.
+type Resolver interface {
+	LookupHost(ctx context.Context, host string) ([]string, error)
+}
+
+// Options control a probe. The zero value probes with the system's roots,
+// resolver and clock.
+type Options struct {
+	// Timeout bounds every single step (lookup, connect, handshake, each
+	// protocol exchange).
+	Timeout time.Duration
+	// Roots verifies certificates; nil means the system's trust store (on
+	// Windows and macOS the platform verifier, which also sees roots that
+	// antivirus programs install).
+	Roots *x509.CertPool
+	// Resolve maps a host name to the address to connect to, like curl's
+	// --resolve; TLS still verifies the host name.
+	Resolve  map[string]string
+	Resolver Resolver
+	Now      func() time.Time
+	// Progress, if set, is told about each step as it ends.
+	Progress func(server.Endpoint, Step)
+}
+
+func (o Options) timeout() time.Duration {
+	if o.Timeout > 0 {
+		return o.Timeout
+	}
+	return DefaultTimeout
+}
+
+func (o Options) now() time.Time {
+	if o.Now != nil {
+		return o.Now()
+	}
+	return time.Now()
+}
+
+func (o Options) resolver() Resolver {
+	if o.Resolver != nil {
+		return o.Resolver
+	}
+	return net.DefaultResolver
+}
+
+// Step is one finished step of a probe, for live progress and the
+// technical details of a report.
+type Step struct {
+	Name      string `json:"name"`
+	OK        bool   `json:"ok"`
+	Detail    string `json:"detail,omitempty"`
+	ElapsedMS int64  `json:"elapsed_ms"`
+}
+
+// Step names.
+const (
+	StepDNS       = "dns"
+	StepConnect   = "connect"
+	StepGreeting  = "greeting"
+	StepTLS       = "tls"
+	StepCert      = "certificate"
+	StepVersions  = "versions"
+	StepLogin     = "login"
+	StepMailbox   = "mailbox"
+	StepPlainText = "plaintext"
+)
+
+// TLSInfo describes the TLS a server speaks.
+type TLSInfo struct {
+	Negotiated string          `json:"negotiated"`
+	Cipher     string          `json:"cipher"`
+	Versions   map[string]bool `json:"versions"`
+}
+
+// Result is everything learnt about one endpoint.
+type Result struct {
+	server.Endpoint
+	Address   string    `json:"address,omitempty"`
+	Reachable bool      `json:"reachable"`
+	TLS       *TLSInfo  `json:"tls,omitempty"`
+	Cert      *CertInfo `json:"cert,omitempty"`
+	Greeting  string    `json:"greeting,omitempty"`
+	// PlainCapabilities are offered before STARTTLS, Capabilities over TLS.
+	PlainCapabilities []string `json:"plain_capabilities,omitempty"`
+	Capabilities      []string `json:"capabilities,omitempty"`
+	StartTLSOffered   *bool    `json:"starttls_offered,omitempty"`
+	AuthMechanisms    []string `json:"auth_mechanisms,omitempty"`
+	// Auth is "ok", "failed" or "skipped"; the account check fills it in.
+	Auth      string            `json:"auth"`
+	Account   *Account          `json:"account,omitempty"`
+	ElapsedMS int64             `json:"elapsed_ms"`
+	Steps     []Step            `json:"steps"`
+	Findings  []finding.Finding `json:"-"`
+
+	// verified is true when the certificate verified for the host: the
+	// condition for ever sending a password to this endpoint.
+	verified bool
+}
+
+// Secure reports whether the endpoint's TLS and certificate verified, so a
+// password may be sent to it.
+func (r *Result) Secure() bool { return r.verified }
+
+func (r *Result) add(f finding.Finding) { r.Findings = append(r.Findings, f) }
+
+func (r *Result) fail(id string, sev finding.Severity, err error, kv ...string) {
+	f := finding.New(id, sev, r.Addr(), kv...)
+	if err != nil {
+		f = f.WithEvidence(err.Error())
+	}
+	r.add(f)
+}
+
+// probe carries one endpoint's probing state.
+type probe struct {
+	ctx context.Context
+	opt Options
+	d   dialect
+	res *Result
+	// plainPort is set when an unusual port answered an implicit-TLS
+	// handshake with the protocol's plain-text greeting.
+	plainPort bool
+}
+
+func (p *probe) record(name string, start time.Time, err error, detail string) {
+	s := Step{Name: name, OK: err == nil, Detail: detail, ElapsedMS: time.Since(start).Milliseconds()}
+	if err != nil && detail == "" {
+		s.Detail = err.Error()
+	}
+	p.res.Steps = append(p.res.Steps, s)
+	if p.opt.Progress != nil {
+		p.opt.Progress(p.res.Endpoint, s)
+	}
+}
+
+// Probe tests ep without logging in. It never returns nil.
+func Probe(ctx context.Context, ep server.Endpoint, opt Options) *Result {
+	start := time.Now()
+	res := &Result{Endpoint: ep, Auth: "skipped"}
+	d, err := dialectFor(ep.Protocol)
+	if err != nil {
+		res.fail("protocol.unexpected", finding.Fail, err)
+		return res
+	}
+	p := &probe{ctx: ctx, opt: opt, d: d, res: res}
+	p.run()
+	res.ElapsedMS = time.Since(start).Milliseconds()
+	if len(res.Findings) == 0 || finding.Worst(res.Findings) == finding.OK {
+		res.add(finding.New("endpoint.ok", finding.OK, ep.Addr(),
+			"protocol", protocolName(ep.Protocol), "port", strconv.Itoa(ep.Port), "version", negotiated(res)))
+	}
+	return res
+}
+
+func negotiated(r *Result) string {
+	if r.TLS == nil {
+		return ""
+	}
+	return r.TLS.Negotiated
+}
+
+func (p *probe) run() {
+	addrs, ok := p.resolve()
+	if !ok {
+		return
+	}
+	conn, ok := p.connect(addrs)
+	if !ok {
+		return
+	}
+	if p.res.Security == server.StartTLS {
+		if !p.plainText(conn) {
+			return
+		}
+		if conn, ok = p.connect(addrs); !ok {
+			return
+		}
+	}
+	state, ok := p.secure(conn)
+	if p.plainPort {
+		// A port the user typed speaks plain text: test it the way a client
+		// set to STARTTLS would.
+		p.res.Security, p.plainPort = server.StartTLS, false
+		p.res.Steps, p.res.Greeting = nil, ""
+		p.run()
+		return
+	}
+	if !ok && !p.worthSweeping() {
+		return
+	}
+	if ok {
+		p.judgeCertificate(state)
+	}
+	p.sweep(addrs)
+}
+
+// resolve returns the addresses to connect to.
+func (p *probe) resolve() ([]string, bool) {
+	start := time.Now()
+	if a, ok := p.opt.Resolve[p.res.Host]; ok {
+		p.record(StepDNS, start, nil, "--resolve "+a)
+		return []string{a}, true
+	}
+	if ip := net.ParseIP(p.res.Host); ip != nil {
+		p.record(StepDNS, start, nil, "")
+		return []string{p.res.Host}, true
+	}
+	ctx, cancel := context.WithTimeout(p.ctx, p.opt.timeout())
+	defer cancel()
+	addrs, err := p.opt.resolver().LookupHost(ctx, p.res.Host)
+	p.record(StepDNS, start, err, joinShort(addrs))
+	if err != nil {
+		var dnsErr *net.DNSError
+		if errors.As(err, &dnsErr) && (dnsErr.IsTimeout || dnsErr.IsTemporary) && !dnsErr.IsNotFound {
+			p.res.fail("dns.failed", finding.Fail, err, "host", p.res.Host)
+		} else {
+			p.res.fail("dns.not_found", finding.Fail, err, "host", p.res.Host)
+		}
+		return nil, false
+	}
+	return addrs, true
+}
+
+// connect dials the addresses in order, as a client would, and tells a
+// refused port from a silent one.
+func (p *probe) connect(addrs []string) (*stepConn, bool) {
+	start := time.Now()
+	var lastErr error
+	for _, a := range addrs {
+		addr := net.JoinHostPort(a, strconv.Itoa(p.res.Port))
+		d := net.Dialer{Timeout: p.opt.timeout()}
+		c, err := d.DialContext(p.ctx, "tcp", addr)
+		if err == nil {
+			p.record(StepConnect, start, nil, addr)
+			p.res.Address, p.res.Reachable = addr, true
+			return newStepConn(c), true
+		}
+		lastErr = err
+	}
+	p.record(StepConnect, start, lastErr, "")
+	switch kind := classifyNet(lastErr); kind {
+	case kindRefused:
+		p.res.fail("tcp.refused", finding.Fail, lastErr, "port", strconv.Itoa(p.res.Port))
+	case kindCancelled:
+		p.res.fail("check.cancelled", finding.Info, lastErr)
+	default:
+		p.res.fail("tcp.timeout", finding.Fail, lastErr, "port", strconv.Itoa(p.res.Port))
+	}
+	return nil, false
+}
+
+// plainText reads a STARTTLS endpoint's plain-text greeting and
+// capabilities: does it offer STARTTLS, and would it take a password in
+// the clear?
+func (p *probe) plainText(conn *stepConn) bool {
+	start := time.Now()
+	stop := closeOnCancel(p.ctx, conn)
+	defer stop()
+	defer conn.Close()
+	conn.step(p.ctx, p.opt.timeout(), budgetGreeting)
+	h, err := p.d.plain(conn, p.stepper(conn))
+	p.res.Greeting = firstLine(conn.firstRead())
+	p.record(StepPlainText, start, err, p.res.Greeting)
+	if err != nil {
+		p.protocolFailure(conn, err)
+		return false
+	}
+	p.res.PlainCapabilities = h.caps
+	offered := h.startTLS
+	p.res.StartTLSOffered = &offered
+	if h.loginInClear {
+		p.res.fail("plain.login_allowed", finding.Warn, nil, "protocol", protocolName(p.res.Protocol))
+	}
+	if !offered {
+		p.res.fail("starttls.not_offered", finding.Fail, nil, "protocol", protocolName(p.res.Protocol))
+		return false
+	}
+	return true
+}
+
+func (p *probe) stepper(conn *stepConn) func(budget int64) {
+	return func(budget int64) { conn.step(p.ctx, p.opt.timeout(), budget) }
+}
+
+// secure sets up TLS (implicit or STARTTLS) without trusting the
+// certificate yet, so that everything about a bad certificate can be
+// reported; nothing secret is sent on this connection.
+func (p *probe) secure(conn *stepConn) (tls.ConnectionState, bool) {
+	start := time.Now()
+	stop := closeOnCancel(p.ctx, conn)
+	defer stop()
+	defer conn.Close()
+	var state tls.ConnectionState
+	cfg := inspectConfig(p.res.Host, 0, &state)
+	conn.step(p.ctx, p.opt.timeout(), budgetHandshake)
+	s, err := p.d.open(conn, cfg, p.res.Security, p.stepper(conn))
+	if p.res.Greeting == "" {
+		p.res.Greeting = firstLine(conn.firstRead())
+	}
+	if err != nil {
+		p.record(StepTLS, start, err, "")
+		p.tlsFailure(conn, err, state)
+		return state, false
+	}
+	defer s.close()
+	p.record(StepTLS, start, nil, versionName(state.Version)+" "+tls.CipherSuiteName(state.CipherSuite))
+	p.res.TLS = &TLSInfo{
+		Negotiated: versionName(state.Version),
+		Cipher:     tls.CipherSuiteName(state.CipherSuite),
+		Versions:   map[string]bool{versionName(state.Version): true},
+	}
+	p.res.Capabilities = s.caps()
+	p.res.AuthMechanisms = s.authMechanisms()
+	if p.res.Protocol == server.SMTP && len(p.res.AuthMechanisms) == 0 {
+		p.res.fail("smtp.auth_not_offered", finding.Fail, nil)
+	}
+	if p.res.Protocol == server.POP3 && len(s.caps()) > 0 && !hasWord(s.caps(), "UIDL") {
+		p.res.fail("pop3.no_uidl", finding.Warn, nil)
+	}
+	return state, true
+}
+
+// tlsFailure turns a failed secure step into the finding that explains it.
+func (p *probe) tlsFailure(conn *stepConn, err error, state tls.ConnectionState) {
+	var starttlsRefused *refusedError
+	_, standard := server.SecurityForPort(p.res.Protocol, p.res.Port)
+	switch {
+	case p.ctx.Err() != nil:
+		p.res.fail("check.cancelled", finding.Info, err)
+	case p.res.Security == server.TLS && !standard && plainGreetingFor(p.res.Protocol, conn.firstRead()):
+		p.plainPort = true
+	case errors.As(err, &starttlsRefused):
+		p.res.fail("starttls.not_offered", finding.Fail, err, "protocol", protocolName(p.res.Protocol))
+	case timedOut(conn, err) && len(conn.firstRead()) == 0:
+		p.res.fail("protocol.no_answer", finding.Fail, err, "port", strconv.Itoa(p.res.Port))
+	case timedOut(conn, err) && describeAnswer(conn.firstRead()) == "tls":
+		p.res.fail("protocol.too_slow", finding.Fail, err, "port", strconv.Itoa(p.res.Port))
+	case looksNotTLS(err, conn.firstRead()):
+		p.protocolFailure(conn, err)
+	default:
+		p.res.fail("tls.handshake_failed", finding.Fail, err, "reason", handshakeReason(err))
+	}
+}
+
+// worthSweeping says whether the server speaks TLS at all: after a failed
+// handshake the sweep tells which versions it would have accepted.
+func (p *probe) worthSweeping() bool {
+	return finding.Has(p.res.Findings, "tls.handshake_failed")
+}
+
+// protocolFailure reports a server that answered, but not as expected.
+func (p *probe) protocolFailure(conn *stepConn, err error) {
+	first := conn.firstRead()
+	if timedOut(conn, err) && len(first) == 0 && p.ctx.Err() == nil {
+		p.res.fail("protocol.no_answer", finding.Fail, err, "port", strconv.Itoa(p.res.Port))
+		return
+	}
+	if p.ctx.Err() != nil {
+		p.res.fail("check.cancelled", finding.Info, err)
+		return
+	}
+	if timedOut(conn, err) && describeAnswer(first) != "garbage" && describeAnswer(first) != "http" {
+		p.res.fail("protocol.too_slow", finding.Fail, err, "port", strconv.Itoa(p.res.Port))
+		return
+	}
+	f := finding.New("protocol.unexpected", finding.Fail, p.res.Addr(),
+		"protocol", protocolName(p.res.Protocol), "port", strconv.Itoa(p.res.Port), "got", describeAnswer(first))
+	p.res.add(f.WithEvidence(fmt.Sprintf("%v; first bytes: %q", err, printable(first, 80))))
+}
+
+func (p *probe) judgeCertificate(state tls.ConnectionState) {
+	start := time.Now()
+	info, fs := judgeCertificate(p.res.Host, state.PeerCertificates, p.opt.Roots, p.opt.now(), p.res.Addr())
+	p.res.Cert = info
+	p.res.Findings = append(p.res.Findings, fs...)
+	p.res.verified = info != nil && info.Trusted && info.HostnameMatch && info.valid
+	var err error
+	if !p.res.verified {
+		err = errors.New("certificate not accepted")
+	}
+	p.record(StepCert, start, err, "")
+}
+
+func protocolName(p server.Protocol) string {
+	switch p {
+	case server.IMAP:
+		return "IMAP"
+	case server.POP3:
+		return "POP3"
+	case server.SMTP:
+		return "SMTP"
+	}
+	return string(p)
+}

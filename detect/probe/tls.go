@@ -1,0 +1,266 @@
+package probe
+
+import (
+	"crypto/tls"
+	"errors"
+	"strings"
+	"sync"
+	"time"
+
+	"maildoctor.app/maildoctor/detect/finding"
+	"maildoctor.app/maildoctor/detect/server"
+)
+
+// sweepVersions are the TLS versions tried one by one.
+var sweepVersions = []uint16{tls.VersionTLS10, tls.VersionTLS11, tls.VersionTLS12, tls.VersionTLS13}
+
+func versionName(v uint16) string {
+	switch v {
+	case tls.VersionTLS10:
+		return "1.0"
+	case tls.VersionTLS11:
+		return "1.1"
+	case tls.VersionTLS12:
+		return "1.2"
+	case tls.VersionTLS13:
+		return "1.3"
+	}
+	return "unknown"
+}
+
+// allCipherSuites offers every suite Go implements, the insecure ones too,
+// so the probe can talk to an old server and say what it is; the login
+// connection never uses this list.
+func allCipherSuites() []uint16 {
+	var ids []uint16
+	for _, s := range tls.CipherSuites() {
+		ids = append(ids, s.ID)
+	}
+	for _, s := range tls.InsecureCipherSuites() {
+		ids = append(ids, s.ID)
+	}
+	return ids
+}
+
+// inspectConfig returns a TLS configuration that completes the handshake
+// whatever the certificate, and copies the connection state into *state.
+// version 0 offers every version. It is only ever used on connections that
+// carry no secret.
+func inspectConfig(host string, version uint16, state *tls.ConnectionState) *tls.Config {
+	cfg := &tls.Config{
+		ServerName:   host,
+		MinVersion:   tls.VersionTLS10,
+		CipherSuites: allCipherSuites(),
+		// The certificate is judged separately (judgeCertificate) so that
+		// an untrusted one can be described instead of just refused.
+		InsecureSkipVerify: true, //nolint:gosec // see above
+		VerifyConnection: func(cs tls.ConnectionState) error {
+			if state != nil {
+				*state = cs
+			}
+			return nil
+		},
+	}
+	if version != 0 {
+		cfg.MinVersion, cfg.MaxVersion = version, version
+	}
+	return cfg
+}
+
+// sweep tries each TLS version in its own handshake, all at once.
+func (p *probe) sweep(addrs []string) {
+	start := time.Now()
+	var mu sync.Mutex
+	accepted := map[string]bool{}
+	var wg sync.WaitGroup
+	for _, v := range sweepVersions {
+		wg.Add(1)
+		go func(v uint16) {
+			defer wg.Done()
+			ok := p.tryVersion(addrs, v)
+			mu.Lock()
+			accepted[versionName(v)] = ok
+			mu.Unlock()
+		}(v)
+	}
+	wg.Wait()
+	if p.res.TLS == nil {
+		p.res.TLS = &TLSInfo{}
+	}
+	p.res.TLS.Versions = accepted
+	var names []string
+	for _, v := range sweepVersions {
+		if accepted[versionName(v)] {
+			names = append(names, versionName(v))
+		}
+	}
+	p.record(StepVersions, start, nil, strings.Join(names, " "))
+	p.judgeVersions(accepted)
+}
+
+func (p *probe) tryVersion(addrs []string, v uint16) bool {
+	conn, ok := p.dialQuiet(addrs)
+	if !ok {
+		return false
+	}
+	defer conn.Close()
+	stop := closeOnCancel(p.ctx, conn)
+	defer stop()
+	conn.step(p.ctx, p.opt.timeout(), budgetHandshake)
+	s, err := p.d.open(conn, inspectConfig(p.res.Host, v, nil), p.res.Security, p.stepper(conn))
+	if err != nil {
+		return false
+	}
+	s.close()
+	return true
+}
+
+// dialQuiet connects without recording a step: the sweep's connections are
+// details of one step.
+func (p *probe) dialQuiet(addrs []string) (*stepConn, bool) {
+	if p.res.Address == "" {
+		return nil, false
+	}
+	d := netDialer(p.opt.timeout())
+	c, err := d.DialContext(p.ctx, "tcp", p.res.Address)
+	if err != nil {
+		return nil, false
+	}
+	return newStepConn(c), true
+}
+
+func (p *probe) judgeVersions(accepted map[string]bool) {
+	best := ""
+	for _, v := range sweepVersions {
+		if accepted[versionName(v)] {
+			best = versionName(v)
+		}
+	}
+	switch best {
+	case "":
+		if !finding.Has(p.res.Findings, "tls.handshake_failed") {
+			p.res.fail("tls.handshake_failed", finding.Fail, nil, "reason", "no TLS version agreed")
+		}
+	case "1.0", "1.1":
+		p.res.fail("tls.legacy_only", finding.Fail, nil, "version", best)
+	case "1.2":
+		p.res.fail("tls.no_tls13", finding.Info, nil)
+	}
+}
+
+// refusedError is a server's "no" to STARTTLS/STLS.
+type refusedError struct{ err error }
+
+func (e *refusedError) Error() string { return "STARTTLS refused: " + e.err.Error() }
+func (e *refusedError) Unwrap() error { return e.err }
+
+// looksNotTLS tells a server that answered in something other than TLS
+// (plain text, HTTP, garbage) from a TLS server that refused us.
+func looksNotTLS(err error, first []byte) bool {
+	var rh tls.RecordHeaderError
+	if errors.As(err, &rh) {
+		return true
+	}
+	if errors.Is(err, errTooMuchData) {
+		return true
+	}
+	return len(first) > 0 && first[0] != 0x15 && first[0] != 0x16 && !strings.Contains(err.Error(), "tls:")
+}
+
+// handshakeReason says in a few words why a handshake failed.
+func handshakeReason(err error) string {
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "protocol version"):
+		return "version"
+	case strings.Contains(msg, "handshake failure"), strings.Contains(msg, "no cipher suite"),
+		strings.Contains(msg, "insufficient security"):
+		return "cipher"
+	case strings.Contains(msg, "reset by peer"), strings.Contains(msg, "EOF"), strings.Contains(msg, "broken pipe"):
+		return "reset"
+	case isTimeout(err):
+		return "timeout"
+	}
+	return "other"
+}
+
+// describeAnswer names what a server said instead of the expected
+// protocol, for the finding's text.
+func describeAnswer(first []byte) string {
+	s := string(first)
+	switch {
+	case len(first) == 0:
+		return "nothing"
+	case startsLike(s, "HTTP/"), strings.HasPrefix(s, "<"):
+		return "http"
+	case startsLike(s, "* OK"), strings.HasPrefix(s, "* PREAUTH"):
+		return "imap-plain"
+	case startsLike(s, "+OK"):
+		return "pop3-plain"
+	case startsLike(s, "220"):
+		return "smtp-plain"
+	case first[0] == 0x16 || first[0] == 0x15:
+		return "tls"
+	}
+	return "garbage"
+}
+
+// startsLike: s begins with prefix, or is the beginning of it (a greeting
+// cut short by a slow server).
+func startsLike(s, prefix string) bool {
+	return strings.HasPrefix(s, prefix) || len(s) < len(prefix) && strings.HasPrefix(prefix, s)
+}
+
+// plainGreetingFor reports whether first is the plain-text greeting of p:
+// a STARTTLS-style port reached with implicit TLS.
+func plainGreetingFor(p server.Protocol, first []byte) bool {
+	switch describeAnswer(first) {
+	case "imap-plain":
+		return p == server.IMAP
+	case "pop3-plain":
+		return p == server.POP3
+	case "smtp-plain":
+		return p == server.SMTP
+	}
+	return false
+}
+
+func printable(b []byte, max int) string {
+	if len(b) > max {
+		b = b[:max]
+	}
+	out := make([]rune, 0, len(b))
+	for _, c := range b {
+		if c >= 0x20 && c < 0x7f {
+			out = append(out, rune(c))
+		} else {
+			out = append(out, '.')
+		}
+	}
+	return string(out)
+}
+
+func firstLine(b []byte) string {
+	s := string(b)
+	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
+		s = s[:i]
+	}
+	return printable([]byte(s), 200)
+}
+
+func hasWord(list []string, word string) bool {
+	for _, l := range list {
+		f := strings.Fields(l)
+		if len(f) > 0 && strings.EqualFold(f[0], word) {
+			return true
+		}
+	}
+	return false
+}
+
+func joinShort(addrs []string) string {
+	if len(addrs) > 4 {
+		addrs = append(addrs[:4:4], "…")
+	}
+	return strings.Join(addrs, " ")
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what Mail Doctor needs on Debian/Ubuntu, only what is missing.
+#   install-deps.sh build   the toolchain to build and run
+#   install-deps.sh test    plus Dovecot (the tests' real mail server) and Go 1.19
+set -euo pipefail
+
+want=(gcc)
+if [ "${1:-build}" = test ]; then
+	want+=(dovecot-imapd dovecot-pop3d dovecot-submissiond golang-1.19-go openssl)
+fi
+
+missing=()
+for p in "${want[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "installing: ${missing[*]}"
+	sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo="sudo"
+	export DEBIAN_FRONTEND=noninteractive
+	$sudo apt-get update -qq
+	$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ "${1:-build}" = test ]; then
+	# The tests start their own Dovecots on loopback addresses and the
+	# standard ports; a system-wide Dovecot listening on every address
+	# would take those ports.
+	if pgrep -x dovecot >/dev/null 2>&1; then
+		echo "stopping the system Dovecot: the tests need ports 993/995/465/143/110/587"
+		systemctl stop dovecot 2>/dev/null || service dovecot stop 2>/dev/null || pkill -x dovecot || true
+	fi
+fi
+
+command -v go >/dev/null || [ -x /usr/local/go/bin/go ] || {
+	echo "Go is missing: install Go 1.21 or newer (https://go.dev/dl/) or apt-get install golang" >&2
+	exit 1
+}
