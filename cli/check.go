@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"regexp"
 	"strings"
 	"time"
 
@@ -50,7 +51,7 @@ func parseCheck(args []string) (email string, f checkFlags, err error) {
 	var positional []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			return "", f, usagef("%v", err)
+			return "", f, usagef("%s", flagError(err))
 		}
 		if fs.NArg() == 0 {
 			break
@@ -75,6 +76,14 @@ func parseCheck(args []string) (email string, f checkFlags, err error) {
 	}
 	return positional[0], f, nil
 }
+
+// flagError rewrites the flag package's "-imap" as the "--imap" users
+// type and the documentation shows.
+func flagError(err error) string {
+	return singleDash.ReplaceAllString(err.Error(), "$1--$2")
+}
+
+var singleDash = regexp.MustCompile(`(^|[ :])-([a-z])`)
 
 // hostFlag is --imap/--pop3/--smtp HOST[:PORT].
 type hostFlag struct {

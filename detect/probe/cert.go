@@ -112,11 +112,14 @@ func judgeCertificate(host string, chain []*x509.Certificate, roots *x509.CertPo
 }
 
 // trustTime is the moment at which the chain's trust is judged: now, or
-// inside the leaf's validity when now is outside it (time is reported on
-// its own).
+// the nearest moment the leaf was valid when now is outside its validity
+// (time is reported on its own; the issuer was most likely valid then too).
 func trustTime(leaf *x509.Certificate, now time.Time) time.Time {
-	if now.Before(leaf.NotBefore) || now.After(leaf.NotAfter) {
-		return leaf.NotBefore.Add(leaf.NotAfter.Sub(leaf.NotBefore) / 2)
+	switch {
+	case now.After(leaf.NotAfter):
+		return leaf.NotAfter.Add(-time.Minute)
+	case now.Before(leaf.NotBefore):
+		return leaf.NotBefore.Add(time.Minute)
 	}
 	return now
 }
@@ -142,7 +145,10 @@ func verifyChain(chain []*x509.Certificate, roots *x509.CertPool, at time.Time) 
 }
 
 func isSelfSigned(c *x509.Certificate) bool {
-	return c.Subject.String() == c.Issuer.String() && c.CheckSignatureFrom(c) == nil
+	// CheckSignature rather than CheckSignatureFrom: a self-signed server
+	// certificate is usually not marked as a CA.
+	return c.Subject.String() == c.Issuer.String() &&
+		c.CheckSignature(c.SignatureAlgorithm, c.RawTBSCertificate, c.Signature) == nil
 }
 
 func certNames(c *x509.Certificate) []string {
