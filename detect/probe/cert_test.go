@@ -126,7 +126,6 @@ func parseChain(t *testing.T, pemData []byte) []*x509.Certificate {
 	return out
 }
 
-
 func pemBlocks(data []byte) [][]byte {
 	var out [][]byte
 	for {
