@@ -98,7 +98,8 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 	}
 	rep.Endpoints = probeAll(ctx, servers, popt)
 	global = append(global, loginAll(ctx, rep.Endpoints, servers, opt, popt)...)
-	global = append(global, crossFindings(rep.Endpoints, servers)...)
+	global = append(global, crossFindings(rep.Endpoints, opt.Manual)...)
+	settleClosedStartTLS(rep.Endpoints)
 	rep.Findings = collect(rep.Endpoints, global)
 	rep.Verdict = verdict(rep.Findings)
 	rep.ElapsedMS = time.Since(start).Milliseconds()

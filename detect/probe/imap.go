@@ -84,10 +84,20 @@ func (s *imapSession) authMechanisms() []string {
 func (s *imapSession) login(user, pass string) error {
 	err := s.c.Login(user, pass).Wait()
 	var ie *imap.Error
-	if errors.As(err, &ie) && ie.Type == imap.StatusResponseTypeNo {
+	if errors.As(err, &ie) && ie.Type == imap.StatusResponseTypeNo && !temporary(ie.Code) {
 		return &authError{err}
 	}
 	return err
+}
+
+// temporary tells a server's own trouble (RFC 5530 codes) from a refused
+// password: only the latter is "auth.failed".
+func temporary(code imap.ResponseCode) bool {
+	switch code {
+	case imap.ResponseCodeUnavailable, imap.ResponseCodeServerBug, imap.ResponseCodeInUse, imap.ResponseCodeLimit:
+		return true
+	}
+	return false
 }
 
 // inspect lists the folders (is there one marked \Sent?) and reads the
