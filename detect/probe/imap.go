@@ -106,6 +106,10 @@ func (s *imapSession) inspect(step func(int64)) (*Account, []finding.Finding) {
 	acc := &Account{}
 	var fs []finding.Finding
 	step(budgetSession)
+	// Servers announce more after login (Dovecot adds QUOTA, SPECIAL-USE).
+	if caps := s.c.Caps(); caps != nil {
+		s.capSet = caps
+	}
 	var opts *imap.ListOptions
 	if s.capSet.Has(imap.CapSpecialUse) {
 		opts = &imap.ListOptions{ReturnSpecialUse: true}

@@ -32,9 +32,10 @@ func (pop3Dialect) plain(conn net.Conn, step func(int64)) (hello, error) {
 	}
 	_ = c.Quit()
 	return hello{
-		caps:         caps,
-		startTLS:     pop3.HasCapability(caps, "STLS"),
-		loginInClear: pop3.HasCapability(caps, "USER") || pop3.HasCapability(caps, "SASL"),
+		caps:     caps,
+		startTLS: pop3.HasCapability(caps, "STLS"),
+		// Dovecot lists a bare "SASL" when it refuses clear-text logins.
+		loginInClear: pop3.HasCapability(caps, "USER") || saslMechanisms(caps) != nil,
 	}, nil
 }
 
@@ -81,13 +82,7 @@ type pop3Session struct {
 func (s *pop3Session) caps() []string { return s.capList }
 
 func (s *pop3Session) authMechanisms() []string {
-	var mechs []string
-	for _, l := range s.capList {
-		f := strings.Fields(strings.ToUpper(l))
-		if len(f) > 1 && f[0] == "SASL" {
-			mechs = append(mechs, f[1:]...)
-		}
-	}
+	mechs := saslMechanisms(s.capList)
 	if pop3.HasCapability(s.capList, "USER") || len(s.capList) == 0 {
 		mechs = append(mechs, "USER")
 	}
@@ -139,15 +134,22 @@ func (s *pop3Session) close() {
 }
 
 func hasSASL(caps []string, mech string) bool {
-	for _, l := range caps {
-		f := strings.Fields(strings.ToUpper(l))
-		if len(f) > 1 && f[0] == "SASL" {
-			for _, m := range f[1:] {
-				if m == mech {
-					return true
-				}
-			}
+	for _, m := range saslMechanisms(caps) {
+		if m == mech {
+			return true
 		}
 	}
 	return false
+}
+
+// saslMechanisms lists the mechanisms of the CAPA "SASL" line.
+func saslMechanisms(caps []string) []string {
+	var mechs []string
+	for _, l := range caps {
+		f := strings.Fields(strings.ToUpper(l))
+		if len(f) > 1 && f[0] == "SASL" {
+			mechs = append(mechs, f[1:]...)
+		}
+	}
+	return mechs
 }

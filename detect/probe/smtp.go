@@ -26,8 +26,9 @@ func (smtpDialect) plain(conn net.Conn, step func(int64)) (hello, error) {
 		return hello{}, err
 	}
 	starttls, _ := c.Extension("STARTTLS")
-	auth, _ := c.Extension("AUTH")
-	return hello{caps: smtpExtensions(c), startTLS: starttls, loginInClear: auth}, nil
+	// Dovecot announces a bare "AUTH" when it refuses clear-text logins.
+	auth, mechs := c.Extension("AUTH")
+	return hello{caps: smtpExtensions(c), startTLS: starttls, loginInClear: auth && strings.TrimSpace(mechs) != ""}, nil
 }
 
 func (smtpDialect) open(conn net.Conn, cfg *tls.Config, sec server.Security, step func(int64)) (session, error) {
