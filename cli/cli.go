@@ -64,6 +64,14 @@ func Run(ctx context.Context, args []string, env Env) int {
 	switch args[0] {
 	case "check":
 		err = runCheck(ctx, args[1:], env)
+	case "detect":
+		err = runDetect(ctx, args[1:], env)
+	case "compat":
+		err = runCompat(ctx, args[1:], env)
+	case "fix":
+		err = runFix(ctx, args[1:], env)
+	case "report":
+		err = runReport(ctx, args[1:], env)
 	case "help", "-h", "--help":
 		fmt.Fprintln(env.Stdout, usage)
 		return ExitOK
