@@ -4,7 +4,8 @@
 #   install-deps.sh test    plus Dovecot (the tests' real mail server) and Go 1.19
 set -euo pipefail
 
-want=(gcc)
+# Fyne needs cgo, OpenGL and the X11 headers.
+want=(gcc pkg-config libgl1-mesa-dev xorg-dev)
 if [ "${1:-build}" = test ]; then
 	want+=(dovecot-imapd dovecot-pop3d dovecot-submissiond golang-1.19-go openssl)
 fi

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"context"
+	"runtime"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/lang"
+
+	"maildoctor.app/maildoctor/assets"
+	"maildoctor.app/maildoctor/detect/check"
+	"maildoctor.app/maildoctor/detect/discover"
+	"maildoctor.app/maildoctor/gui"
+	"maildoctor.app/maildoctor/i18n"
+)
+
+// appID names the app for its preferences; it matches FyneApp.toml.
+const appID = "app.maildoctor.maildoctor"
+
+// runApp opens the window on "This computer".
+func runApp() int {
+	// Fyne's own dialogs use the same translation files.
+	if err := lang.AddTranslationsFS(assets.Translations, "translation"); err != nil {
+		fyne.LogError("loading translations", err)
+	}
+	cat, err := i18n.Load(assets.Translations, "translation")
+	if err != nil {
+		fyne.LogError("loading translations", err)
+		return 3
+	}
+	profiles, err := defaultProfiles()
+	if err != nil {
+		fyne.LogError("built-in profile", err)
+		return 3
+	}
+	a := app.NewWithID(appID)
+	w := a.NewWindow("Mail Doctor")
+	gui.New(a, w, gui.Deps{
+		Catalog:  cat,
+		Check:    check.Run,
+		Computer: describeComputer,
+		Profiles: profiles,
+		Lang:     a.Preferences().StringWithFallback("lang", lang.SystemLocale().LanguageString()),
+	})
+	w.Resize(fyne.NewSize(900, 680))
+	w.SetMaster()
+	w.ShowAndRun()
+	return 0
+}
+
+// describeComputer is what "This computer" shows until detection of the
+// mail clients lands: the system's own name.
+func describeComputer(ctx context.Context) (*gui.Computer, error) {
+	return &gui.Computer{OS: osName()}, nil
+}
+
+func defaultProfiles() ([]*discover.Profile, error) {
+	p, err := discover.ParseProfile(assets.DefaultProfile)
+	if err != nil {
+		return nil, err
+	}
+	return []*discover.Profile{p}, nil
+}
+
+func osName() string { return runtime.GOOS }

@@ -1,0 +1,258 @@
+package gui
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"maildoctor.app/maildoctor/detect/check"
+	"maildoctor.app/maildoctor/detect/discover"
+	"maildoctor.app/maildoctor/detect/finding"
+	"maildoctor.app/maildoctor/detect/probe"
+	"maildoctor.app/maildoctor/detect/server"
+)
+
+// accountState is what the user typed; it outlives a language switch.
+// The password is not part of it: it lives only in its entry.
+type accountState struct {
+	email            string
+	imap, pop3, smtp string
+}
+
+// accountScreen is "Test my account": address, password, optional
+// servers, live progress per endpoint, then the results.
+type accountScreen struct {
+	u        *UI
+	content  fyne.CanvasObject
+	email    *widget.Entry
+	password *widget.Entry
+	hosts    map[server.Protocol]*widget.Entry
+	start    *widget.Button
+	stop     *widget.Button
+	status   *widget.Label
+	progress *fyne.Container
+	results  *fyne.Container
+	rows     map[string]*progressRow
+	cancel   context.CancelFunc
+}
+
+func newAccountScreen(u *UI) *accountScreen {
+	s := &accountScreen{u: u, rows: map[string]*progressRow{}, hosts: map[server.Protocol]*widget.Entry{}}
+	s.email = widget.NewEntry()
+	s.email.SetPlaceHolder(u.T("gui.account.email_hint"))
+	s.email.SetText(u.state.email)
+	s.email.OnChanged = func(t string) { u.state.email = t }
+	s.email.OnSubmitted = func(string) { s.run() }
+	s.password = widget.NewPasswordEntry()
+	s.password.SetPlaceHolder(u.T("gui.account.password_hint"))
+	s.password.OnSubmitted = func(string) { s.run() }
+	s.start = widget.NewButtonWithIcon(u.T("gui.account.start"), theme.MediaPlayIcon(), s.run)
+	s.start.Importance = widget.HighImportance
+	s.stop = widget.NewButtonWithIcon(u.T("gui.account.cancel"), theme.CancelIcon(), s.cancelRun)
+	s.stop.Disable()
+	s.status = wrapped("")
+	s.progress = container.NewVBox()
+	s.results = container.NewVBox()
+
+	form := widget.NewForm(
+		widget.NewFormItem(u.T("gui.account.email"), s.email),
+		widget.NewFormItem(u.T("gui.account.password"), s.password),
+	)
+	advanced := widget.NewAccordion(widget.NewAccordionItem(u.T("gui.account.advanced"), s.advancedForm()))
+	top := container.NewVBox(
+		wrapped(u.T("gui.account.intro")),
+		form,
+		advanced,
+		container.NewHBox(s.start, s.stop),
+		s.status,
+	)
+	s.content = container.NewVScroll(container.NewPadded(container.NewVBox(top, s.progress, s.results)))
+	return s
+}
+
+func (s *accountScreen) advancedForm() fyne.CanvasObject {
+	u := s.u
+	items := []*widget.FormItem{}
+	values := map[server.Protocol]*string{server.IMAP: &u.state.imap, server.POP3: &u.state.pop3, server.SMTP: &u.state.smtp}
+	for _, p := range server.Protocols {
+		p := p
+		e := widget.NewEntry()
+		e.SetPlaceHolder(u.T("gui.account.host_hint." + string(p)))
+		e.SetText(*values[p])
+		e.OnChanged = func(t string) { *values[p] = t }
+		e.OnSubmitted = func(string) { s.run() }
+		s.hosts[p] = e
+		items = append(items, widget.NewFormItem(strings.ToUpper(string(p)), e))
+	}
+	return container.NewVBox(wrapped(u.T("gui.account.advanced_intro")), widget.NewForm(items...))
+}
+
+// run starts a check; a second Enter while one runs does nothing.
+func (s *accountScreen) run() {
+	u := s.u
+	if s.cancel != nil {
+		return
+	}
+	email := strings.TrimSpace(s.email.Text)
+	if _, _, err := discover.SplitAddress(email); err != nil {
+		s.status.SetText(u.Tf("gui.account.bad_email", "email", email))
+		return
+	}
+	manual := map[server.Protocol]string{}
+	for p, e := range s.hosts {
+		if h := strings.TrimSpace(e.Text); h != "" {
+			if _, _, err := server.ParseHostPort(h); err != nil {
+				s.status.SetText(u.Tf("gui.account.bad_host", "host", h))
+				return
+			}
+			manual[p] = h
+		}
+	}
+	opt := check.Options{Email: email, Manual: manual, Profiles: u.deps.Profiles}
+	if pass := s.password.Text; pass != "" {
+		opt.Password = &pass
+	}
+	ctx, cancel := context.WithCancel(u.ctx)
+	s.cancel = cancel
+	opt.Progress = func(ep server.Endpoint, st probe.Step) {
+		fyne.Do(func() { s.onStep(ep, st) })
+	}
+	s.setRunning(true)
+	u.background(func() {
+		rep, err := u.deps.Check(ctx, opt)
+		if check.IsCancelled(ctx) {
+			// A stopped check is not a result: nothing to show or send.
+			rep, err = nil, nil
+		}
+		fyne.Do(func() { s.finish(rep, err) })
+	})
+}
+
+func (s *accountScreen) cancelRun() {
+	if s.cancel != nil {
+		s.cancel()
+		s.status.SetText(s.u.T("gui.account.cancelling"))
+	}
+}
+
+func (s *accountScreen) setRunning(on bool) {
+	if on {
+		s.start.Disable()
+		s.stop.Enable()
+		s.status.SetText(s.u.T("gui.account.running"))
+		s.rows = map[string]*progressRow{}
+		s.progress.Objects = []fyne.CanvasObject{bold(s.u.T("gui.account.progress"))}
+		s.progress.Refresh()
+		s.results.Objects = nil
+		s.results.Refresh()
+		return
+	}
+	s.start.Enable()
+	s.stop.Disable()
+}
+
+// progressRow is one endpoint's live line.
+type progressRow struct {
+	icon  *widget.Icon
+	state *widget.Label
+}
+
+func (s *accountScreen) onStep(ep server.Endpoint, st probe.Step) {
+	key := ep.Addr() + string(ep.Security)
+	row, ok := s.rows[key]
+	if !ok {
+		row = &progressRow{icon: widget.NewIcon(theme.ViewRefreshIcon()), state: widget.NewLabel("")}
+		name := fmt.Sprintf("%s  %s  %s", strings.ToUpper(string(ep.Protocol)), ep.Addr(), s.u.T("security."+string(ep.Security)))
+		s.rows[key] = row
+		s.progress.Add(container.NewBorder(nil, nil, row.icon, nil, container.NewGridWithColumns(2, widget.NewLabel(name), row.state)))
+	}
+	text := s.u.T("gui.step." + st.Name)
+	if st.OK {
+		row.icon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
+	} else {
+		row.icon.SetResource(theme.NewErrorThemedResource(theme.ErrorIcon()))
+		text += " — " + s.u.T("gui.step.failed")
+	}
+	row.state.SetText(text)
+}
+
+func (s *accountScreen) finish(rep *check.Report, err error) {
+	s.cancel = nil
+	s.setRunning(false)
+	u := s.u
+	switch {
+	case err != nil:
+		s.status.SetText(u.Tf("gui.account.error", "error", err.Error()))
+		return
+	case rep == nil:
+		s.status.SetText(u.T("gui.account.cancelled"))
+		return
+	}
+	u.report = rep
+	s.status.SetText("")
+	s.renderReport()
+}
+
+// renderReport shows the last report: verdict, then the findings grouped by
+// server, each as verdict → why → what to do → details.
+func (s *accountScreen) renderReport() {
+	u := s.u
+	rep := u.report
+	if rep == nil {
+		return
+	}
+	fs := u.localize(rep.Findings)
+	sev := finding.Worst(fs)
+	if sev == finding.Info {
+		sev = finding.OK
+	}
+	objs := []fyne.CanvasObject{banner(sev, u.T("gui.verdict."+rep.Verdict))}
+	for _, group := range groupByEndpoint(fs) {
+		head := group.endpoint
+		if head == "" {
+			head = u.T("gui.account.general")
+		}
+		var cards []fyne.CanvasObject
+		for _, f := range group.findings {
+			cards = append(cards, u.findingCard(f, func() { u.Select(TabFix) }))
+		}
+		objs = append(objs, widget.NewCard(head, "", container.NewVBox(cards...)))
+	}
+	objs = append(objs, container.NewHBox(
+		widget.NewButtonWithIcon(u.T("gui.account.to_fix"), theme.NavigateNextIcon(), func() { u.Select(TabFix) }),
+		widget.NewButtonWithIcon(u.T("gui.account.to_support"), theme.MailSendIcon(), func() { u.Select(TabSupport) }),
+	))
+	s.results.Objects = objs
+	s.results.Refresh()
+}
+
+type findingGroup struct {
+	endpoint string
+	findings []finding.Finding
+}
+
+// groupByEndpoint keeps the report's order (worst first) inside each
+// group, and orders the groups by their worst finding.
+func groupByEndpoint(fs []finding.Finding) []findingGroup {
+	idx := map[string]int{}
+	var groups []findingGroup
+	for _, f := range fs {
+		i, ok := idx[f.Endpoint]
+		if !ok {
+			i = len(groups)
+			idx[f.Endpoint] = i
+			groups = append(groups, findingGroup{endpoint: f.Endpoint})
+		}
+		groups[i].findings = append(groups[i].findings, f)
+	}
+	sort.SliceStable(groups, func(a, b int) bool {
+		return finding.Worst(groups[a].findings).Rank() > finding.Worst(groups[b].findings).Rank()
+	})
+	return groups
+}

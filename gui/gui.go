@@ -1,0 +1,170 @@
+// Package gui is Mail Doctor's window: "This computer", "Test my
+// account", "Fix" and "Support". It holds screens only: the checks, the
+// detection and the fixes come in through Deps, so the tests drive the real
+// screens with fakes. Work runs off the UI goroutine and touches widgets
+// only through fyne.Do.
+package gui
+
+import (
+	"context"
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"maildoctor.app/maildoctor/detect/check"
+	"maildoctor.app/maildoctor/detect/discover"
+	"maildoctor.app/maildoctor/i18n"
+)
+
+// Checker runs the account check; detect/check.Run in the app.
+type Checker func(ctx context.Context, opt check.Options) (*check.Report, error)
+
+// ComputerSource describes this computer, its mail clients and accounts.
+type ComputerSource func(ctx context.Context) (*Computer, error)
+
+// Deps is everything the screens need from outside.
+type Deps struct {
+	Catalog  *i18n.Catalog
+	Check    Checker
+	Computer ComputerSource
+	Profiles []*discover.Profile
+	// Lang is the starting language ("it", "en"); the user can switch.
+	Lang string
+	// Version is shown in the About box.
+	Version string
+	// SupportEmail receives "Send to support" (the provider profile's).
+	SupportEmail string
+}
+
+// Tab indexes, in the order the tabs appear.
+const (
+	TabComputer = iota
+	TabAccount
+	TabFix
+	TabSupport
+)
+
+// UI is the whole window content. Its state (what the user typed, the last
+// report) survives a language switch, which rebuilds every widget.
+type UI struct {
+	app  fyne.App
+	win  fyne.Window
+	deps Deps
+	tr   i18n.Translator
+
+	// ctx ends when the window closes, stopping any check in progress.
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	// bg counts work running off the UI goroutine, so Close and the tests
+	// can wait for it.
+	bg       sync.WaitGroup
+	state    accountState
+	report   *check.Report
+	computer *Computer
+
+	tabs           *container.AppTabs
+	computerScreen *computerScreen
+	account        *accountScreen
+	fix            *fixScreen
+	support        *supportScreen
+}
+
+// New builds the UI into w and returns it; the window's content is set.
+func New(a fyne.App, w fyne.Window, deps Deps) *UI {
+	ctx, cancel := context.WithCancel(context.Background())
+	u := &UI{app: a, win: w, deps: deps, ctx: ctx, cancel: cancel}
+	u.tr = deps.Catalog.For(deps.Lang)
+	w.SetOnClosed(u.Close)
+	u.build(TabComputer)
+	u.computerScreen.load()
+	return u
+}
+
+// Close stops everything in progress; the window calls it when it closes.
+func (u *UI) Close() { u.cancel() }
+
+// WaitIdle waits until no background work is left (tests, shutdown).
+func (u *UI) WaitIdle() { u.bg.Wait() }
+
+// background runs f off the UI goroutine; f reports back with fyne.Do.
+func (u *UI) background(f func()) {
+	u.bg.Add(1)
+	go func() {
+		defer u.bg.Done()
+		f()
+	}()
+}
+
+// T translates for the current language.
+func (u *UI) T(key string) string { return u.tr.T(key, nil) }
+
+// Tf translates with arguments given as key, value pairs.
+func (u *UI) Tf(key string, kv ...string) string {
+	args := map[string]string{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		args[kv[i]] = kv[i+1]
+	}
+	return u.tr.T(key, args)
+}
+
+// Lang is the language shown.
+func (u *UI) Lang() string { return u.tr.Lang() }
+
+// SetLang switches the language and rebuilds every screen in place.
+func (u *UI) SetLang(lang string) {
+	if lang == u.tr.Lang() {
+		return
+	}
+	u.tr = u.deps.Catalog.For(lang)
+	u.app.Preferences().SetString("lang", u.tr.Lang())
+	sel := TabComputer
+	if u.tabs != nil {
+		sel = u.tabs.SelectedIndex()
+	}
+	u.build(sel)
+	u.computerScreen.render()
+	u.account.renderReport()
+}
+
+// Select shows a tab.
+func (u *UI) Select(tab int) { u.tabs.SelectIndex(tab) }
+
+func (u *UI) build(selected int) {
+	u.computerScreen = newComputerScreen(u)
+	u.account = newAccountScreen(u)
+	u.fix = newFixScreen(u)
+	u.support = newSupportScreen(u)
+	u.tabs = container.NewAppTabs(
+		container.NewTabItem(u.T("gui.tab.computer"), u.computerScreen.content),
+		container.NewTabItem(u.T("gui.tab.account"), u.account.content),
+		container.NewTabItem(u.T("gui.tab.fix"), u.fix.content),
+		container.NewTabItem(u.T("gui.tab.support"), u.support.content),
+	)
+	u.tabs.SelectIndex(selected)
+	u.tabs.OnSelected = func(*container.TabItem) {
+		if u.tabs.SelectedIndex() == TabFix {
+			u.fix.render()
+		}
+	}
+	u.win.SetTitle(u.T("gui.title"))
+	u.win.SetContent(container.NewBorder(u.header(), nil, nil, nil, u.tabs))
+}
+
+// header carries the language switch and the About button.
+func (u *UI) header() fyne.CanvasObject {
+	names := []string{"Italiano", "English"}
+	codes := map[string]string{"Italiano": "it", "English": "en"}
+	sel := widget.NewSelect(names, nil)
+	if u.Lang() == "it" {
+		sel.SetSelected("Italiano")
+	} else {
+		sel.SetSelected("English")
+	}
+	sel.OnChanged = func(s string) { u.SetLang(codes[s]) }
+	about := widget.NewButton(u.T("gui.about"), u.showAbout)
+	title := widget.NewLabelWithStyle(u.T("gui.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	return container.NewBorder(nil, nil, title, container.NewHBox(sel, about))
+}
