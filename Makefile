@@ -9,8 +9,11 @@ PKGS_CROSS := ./detect/... ./i18n/... ./assets/...
 
 .PHONY: run test deps test-deps lint build build-legacy cross unit bench fuzz
 
+VERSION   := $(shell sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml)
+TAGS      := migrated_fynedo
+
 run: deps
-	$(GO) run .
+	$(GO) run -tags $(TAGS) .
 
 test: test-deps lint cross build-legacy unit
 
@@ -43,7 +46,7 @@ build-legacy:
 	GOTOOLCHAIN=local GOFLAGS=-mod=mod $(GO119) vet ./...
 
 build:
-	$(GO) build -trimpath -o maildoctor .
+	$(GO) build -tags $(TAGS) -trimpath -ldflags "-X main.version=$(VERSION)" -o maildoctor .
 
 unit:
 	$(GO) test -race -count=1 ./...

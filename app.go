@@ -15,6 +15,9 @@ import (
 	"maildoctor.app/maildoctor/i18n"
 )
 
+// version is set at release build time (-ldflags -X main.version=…).
+var version = "0.1.0-dev"
+
 // appID names the app for its preferences; it matches FyneApp.toml.
 const appID = "app.maildoctor.maildoctor"
 
@@ -35,6 +38,7 @@ func runApp() int {
 		return 3
 	}
 	a := app.NewWithID(appID)
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	w := a.NewWindow("Mail Doctor")
 	gui.New(a, w, gui.Deps{
 		Catalog:  cat,
@@ -42,6 +46,7 @@ func runApp() int {
 		Computer: describeComputer,
 		Profiles: profiles,
 		Lang:     a.Preferences().StringWithFallback("lang", lang.SystemLocale().LanguageString()),
+		Version:  version,
 	})
 	w.Resize(fyne.NewSize(900, 680))
 	w.SetMaster()

@@ -19,3 +19,8 @@ var Translations embed.FS
 //
 //go:embed profile/default.xml
 var DefaultProfile []byte
+
+// Icon is the app icon (512×512 PNG, drawn from icon.svg).
+//
+//go:embed icon.png
+var Icon []byte
