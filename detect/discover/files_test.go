@@ -191,9 +191,40 @@ const placeholderHostFile = `<clientConfig version="1.1">
 `
 
 func seedFiles() []string {
-	return []string{hosterFile, ispdbFile, draftFile, plainFile, placeholderHostFile,
+	return []string{hosterFile, ispdbFile, draftFile, plainFile, placeholderHostFile, extFile,
 		`<clientConfig><emailProvider id="x"><domain>a.b</domain><incomingServer type="imap"><hostname>h.a.b</hostname><port>99999</port><socketType>SSL</socketType></incomingServer></emailProvider></clientConfig>`,
 		`<clientConfig version="1.1"><emailProvider id="x"><domain>a.b</domain><incomingServer type="imap">`,
 		`<html><body>not found</body></html>`,
 	}
 }
+
+// extFile carries every element of Mail Doctor's extension, plus things
+// a later version might add, which must be skipped.
+const extFile = `<?xml version="1.0" encoding="UTF-8"?>
+<clientConfig version="1.1">
+  <emailProvider id="brand.example">
+    <domain>brand.example</domain>
+    <displayName>Brand Mail</displayName>
+    <incomingServer type="imap"><hostname>imap.brand-mail.example</hostname><port>993</port><socketType>SSL</socketType></incomingServer>
+    <outgoingServer type="smtp"><hostname>smtp.brand-mail.example</hostname><port>465</port><socketType>SSL</socketType></outgoingServer>
+    <maildoctor xmlns="https://maildoctor.app/ns/profile/1">
+      <brand>  Brand   Hosting
+        S.r.l. </brand>
+      <support>
+        <email>Aiuto@Brand.Example</email>
+        <phone>+39 (02) 1234-5678</phone>
+        <url>https://www.brand.example/aiuto</url>
+        <chat>https://chat.brand.example/</chat>
+      </support>
+      <starttlsEnds>2026-12-31</starttlsEnds>
+      <minTLS>1.2</minTLS>
+      <sendLimit messages="100" per="hour"/>
+      <sendLimit messages=" 1000 " per="Day"/>
+      <providerDomain>Brand-Mail.Example.</providerDomain>
+      <providerDomain>brand.example</providerDomain>
+      <futureElement>skipped</futureElement>
+    </maildoctor>
+    <maildoctor xmlns="https://maildoctor.app/ns/profile/2"><brand>a later format</brand></maildoctor>
+  </emailProvider>
+</clientConfig>
+`

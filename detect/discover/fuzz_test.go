@@ -12,6 +12,9 @@ func FuzzParseProfile(f *testing.F) {
 	for _, s := range seedFiles() {
 		f.Add([]byte(s))
 	}
+	for _, bad := range []string{"<maildoctor>", `<maildoctor xmlns="` + ExtensionNS + `"><sendLimit messages="-1" per="hour"/>`} {
+		f.Add([]byte(strings.Replace(extFile, `<maildoctor xmlns="`+ExtensionNS+`">`, bad, 1)))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := ParseProfile(data)
 		if err != nil {
@@ -60,6 +63,7 @@ func FuzzParseProfile(f *testing.F) {
 		if p.Webmail != "" && !strings.HasPrefix(p.Webmail, "https://") {
 			t.Fatalf("webmail %q is not https", p.Webmail)
 		}
+		checkProviderInfo(t, p.Provider)
 		// What a profile yields for an address must be usable as is.
 		a := newAddress("x@example.com", "x", "example.com")
 		f := profileFinding(p, a, SourceProfile, SourceProfile)
@@ -74,6 +78,41 @@ func FuzzParseProfile(f *testing.F) {
 			}
 		}
 	})
+}
+
+// checkProviderInfo holds the extension's values to what the app may show
+// and link to without further checks.
+func checkProviderInfo(t *testing.T, pi ProviderInfo) {
+	t.Helper()
+	if pi.SupportURL != "" && !strings.HasPrefix(pi.SupportURL, "https://") && !strings.HasPrefix(pi.SupportURL, "http://") {
+		t.Fatalf("support URL %q is not a web link", pi.SupportURL)
+	}
+	if pi.SupportEmail != "" {
+		if _, _, err := SplitAddress(pi.SupportEmail); err != nil {
+			t.Fatalf("support e-mail %q: %v", pi.SupportEmail, err)
+		}
+	}
+	if !validPhone(pi.SupportPhone) || strings.ContainsAny(pi.Brand, "\r\n\t") {
+		t.Fatalf("phone %q or brand %q not clean", pi.SupportPhone, pi.Brand)
+	}
+	if _, ok := pi.StartTLSEndDate(); pi.StartTLSEnds != "" && !ok {
+		t.Fatalf("date %q does not parse", pi.StartTLSEnds)
+	}
+	switch pi.MinTLS {
+	case "", "1.0", "1.1", "1.2", "1.3":
+	default:
+		t.Fatalf("min TLS %q", pi.MinTLS)
+	}
+	for _, l := range pi.SendLimits {
+		if l.Messages < 1 || (l.Per != "minute" && l.Per != "hour" && l.Per != "day") {
+			t.Fatalf("send limit %+v", l)
+		}
+	}
+	for _, d := range pi.Domains {
+		if n, err := asciiName(d, false); err != nil || n != d || !strings.Contains(d, ".") {
+			t.Fatalf("provider domain %q is not normalised: %q, %v", d, n, err)
+		}
+	}
 }
 
 func FuzzSplitAddress(f *testing.F) {

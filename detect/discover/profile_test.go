@@ -286,6 +286,16 @@ func TestDefaultProfile(t *testing.T) {
 			srvEntry(server.SMTP, "smtp.maildoctor.example", 587, server.StartTLS, user, pc),
 		},
 		Webmail: "https://webmail.maildoctor.example/",
+		Provider: ProviderInfo{
+			Brand:        "Mail Doctor Example Hosting",
+			SupportEmail: "support@maildoctor.example",
+			SupportURL:   "https://www.maildoctor.example/support",
+			StartTLSEnds: "2026-12-31",
+			MinTLS:       "1.2",
+			// shared/seeds/003: "una limitazione di 100 invii/ora".
+			SendLimits: []SendLimit{{Messages: 100, Per: "hour"}},
+			Domains:    []string{"maildoctor.example"},
+		},
 	}
 	docs := p.Documentation
 	got := *p
@@ -295,5 +305,159 @@ func TestDefaultProfile(t *testing.T) {
 	}
 	if len(docs) != 1 || !strings.HasPrefix(docs[0].URL, "https://") || docs[0].Descr["it"] == "" || docs[0].Descr["en"] == "" {
 		t.Errorf("default profile documentation = %+v, want one https link described in it and en", docs)
+	}
+}
+
+func TestParseProfileExtension(t *testing.T) {
+	p, err := ParseProfile([]byte(extFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := ProviderInfo{
+		Brand:        "Brand Hosting S.r.l.",
+		SupportEmail: "Aiuto@brand.example",
+		SupportPhone: "+39 (02) 1234-5678",
+		SupportURL:   "https://www.brand.example/aiuto",
+		StartTLSEnds: "2026-12-31",
+		MinTLS:       "1.2",
+		SendLimits:   []SendLimit{{100, "hour"}, {1000, "day"}},
+		Domains:      []string{"brand-mail.example", "brand.example"},
+	}
+	if !reflect.DeepEqual(p.Provider, want) {
+		t.Errorf("Provider =\n%+v\nwant\n%+v", p.Provider, want)
+	}
+	if d, ok := p.Provider.StartTLSEndDate(); !ok || d.Format("2006-01-02") != "2026-12-31" {
+		t.Errorf("StartTLSEndDate() = %v, %v", d, ok)
+	}
+	if p.Name() != "Brand Hosting S.r.l." {
+		t.Errorf("Name() = %q, want the brand", p.Name())
+	}
+}
+
+// A file without the extension has an empty ProviderInfo and is named by
+// its display name.
+func TestParseProfileWithoutExtension(t *testing.T) {
+	p, err := ParseProfile([]byte(hosterFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(p.Provider, ProviderInfo{}) {
+		t.Errorf("Provider = %+v, want zero", p.Provider)
+	}
+	if _, ok := p.Provider.StartTLSEndDate(); ok {
+		t.Error("StartTLSEndDate() ok without a date")
+	}
+	if p.Name() != "Hoster Mail" {
+		t.Errorf("Name() = %q", p.Name())
+	}
+}
+
+func TestParseProfileExtensionErrors(t *testing.T) {
+	ext := func(inner string) string {
+		return strings.Replace(hosterFile, "</emailProvider>",
+			`<maildoctor xmlns="`+ExtensionNS+`">`+inner+`</maildoctor></emailProvider>`, 1)
+	}
+	tests := []struct {
+		name, data, wantErr string
+	}{
+		{"no namespace", strings.Replace(hosterFile, "</emailProvider>", "<maildoctor><brand>x</brand></maildoctor></emailProvider>", 1), "needs xmlns"},
+		{"twice", strings.Replace(ext("<brand>a</brand>"), "</emailProvider>", `<maildoctor xmlns="`+ExtensionNS+`"/></emailProvider>`, 1), "more than one"},
+		{"brand twice", ext("<brand>a</brand><brand>b</brand>"), "<brand> appears 2 times"},
+		{"brand too long", ext("<brand>" + strings.Repeat("è", maxBrand+1) + "</brand>"), "longer than"},
+		{"date in Italian order", ext("<starttlsEnds>31/12/2026</starttlsEnds>"), "YYYY-MM-DD"},
+		{"impossible date", ext("<starttlsEnds>2026-02-30</starttlsEnds>"), "YYYY-MM-DD"},
+		{"TLS version with prefix", ext("<minTLS>TLSv1.2</minTLS>"), "<minTLS>"},
+		{"send limit zero", ext(`<sendLimit messages="0" per="hour"/>`), "<sendLimit messages"},
+		{"send limit text", ext(`<sendLimit messages="cento" per="hour"/>`), "<sendLimit messages"},
+		{"send limit huge", ext(`<sendLimit messages="99999999999" per="hour"/>`), "<sendLimit messages"},
+		{"send limit per week", ext(`<sendLimit messages="10" per="week"/>`), "minute, hour or day"},
+		{"send limit without per", ext(`<sendLimit messages="10"/>`), "minute, hour or day"},
+		{"support e-mail", ext("<support><email>support at example</email></support>"), "<support><email>"},
+		{"support URL script", ext("<support><url>javascript:alert(1)</url></support>"), "<support><url>"},
+		{"support URL file", ext("<support><url>file:///etc/passwd</url></support>"), "<support><url>"},
+		{"support phone letters", ext("<support><phone>call us</phone></support>"), "<support><phone>"},
+		{"support phone too short", ext("<support><phone>+3</phone></support>"), "<support><phone>"},
+		{"support twice", ext("<support/><support/>"), "<support> appears 2 times"},
+		{"provider domain one label", ext("<providerDomain>example</providerDomain>"), "<providerDomain>"},
+		{"provider domain with a space", ext("<providerDomain>brand example</providerDomain>"), "<providerDomain>"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := ParseProfile([]byte(tt.data))
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("ParseProfile() error = %v, want one containing %q", err, tt.wantErr)
+			}
+			if p != nil {
+				t.Error("profile returned with an error")
+			}
+		})
+	}
+}
+
+// The extension outside <emailProvider> is not where the format puts it,
+// so it is skipped as any unknown element is.
+func TestParseProfileExtensionElsewhereIgnored(t *testing.T) {
+	data := strings.Replace(hosterFile, "</clientConfig>",
+		`<maildoctor xmlns="`+ExtensionNS+`"><brand>x</brand></maildoctor></clientConfig>`, 1)
+	p, err := ParseProfile([]byte(data))
+	if err != nil || p.Provider.Brand != "" {
+		t.Fatalf("ParseProfile() = %+v, %v; want the extension skipped", p, err)
+	}
+}
+
+func TestProfileOwns(t *testing.T) {
+	p, err := ParseProfile([]byte(extFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	placeholder, err := ParseProfile([]byte(placeholderHostFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		p    *Profile
+		host string
+		want bool
+	}{
+		{p, "imap.brand-mail.example", true},
+		{p, "IMAP.Brand-Mail.Example.", true},
+		{p, "mx3.brand-mail.example", true}, // under a provider domain
+		{p, "brand.example", true},          // the e-mail domain itself
+		{p, "webmail.brand.example", true},  // under the e-mail domain
+		{p, "brand-mail.example.evil.example", false},
+		{p, "evilbrand-mail.example", false},
+		{p, "example", false},
+		{p, "192.0.2.1", false},
+		{p, "not a host", false},
+		{p, "", false},
+		// %EMAILDOMAIN% means any customer domain, never any host.
+		{placeholder, "anything.example", false},
+		{placeholder, "mail.%EMAILDOMAIN%", false},
+	}
+	for _, tt := range tests {
+		if got := tt.p.Owns(tt.host); got != tt.want {
+			t.Errorf("%s.Owns(%q) = %v, want %v", tt.p.ID, tt.host, got, tt.want)
+		}
+	}
+}
+
+func TestHostUnder(t *testing.T) {
+	tests := []struct {
+		host, domain string
+		want         bool
+	}{
+		{"imap.example.it", "example.it", true},
+		{"example.it", "Example.IT.", true},
+		{"posta.caffè.it", "xn--caff-8oa.it", true},
+		{"imap.example.it.evil.test", "example.it", false},
+		{"badexample.it", "example.it", false},
+		{"192.0.2.1", "example.it", false},
+		{"", "example.it", false},
+		{"imap.example.it", "", false},
+	}
+	for _, tt := range tests {
+		if got := HostUnder(tt.host, tt.domain); got != tt.want {
+			t.Errorf("HostUnder(%q, %q) = %v, want %v", tt.host, tt.domain, got, tt.want)
+		}
 	}
 }
