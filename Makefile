@@ -56,3 +56,8 @@ bench:
 
 fuzz:
 	@scripts/fuzz.sh 30s
+
+# screenshots: the real window under Xvfb, every screen in both languages.
+screenshots: deps
+	@command -v Xvfb >/dev/null || scripts/install-deps.sh screenshots
+	scripts/screenshots.sh docs/screenshots

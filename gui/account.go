@@ -37,9 +37,11 @@ type accountScreen struct {
 	stop     *widget.Button
 	status   *widget.Label
 	progress *fyne.Container
-	results  *fyne.Container
-	rows     map[string]*progressRow
-	cancel   context.CancelFunc
+	// rowBox holds one line per endpoint; folded away once results show.
+	rowBox  *fyne.Container
+	results *fyne.Container
+	rows    map[string]*progressRow
+	cancel  context.CancelFunc
 }
 
 func newAccountScreen(u *UI) *accountScreen {
@@ -57,7 +59,9 @@ func newAccountScreen(u *UI) *accountScreen {
 	s.stop = widget.NewButtonWithIcon(u.T("gui.account.cancel"), theme.CancelIcon(), s.cancelRun)
 	s.stop.Disable()
 	s.status = wrapped("")
+	s.status.Hide()
 	s.progress = container.NewVBox()
+	s.rowBox = container.NewVBox()
 	s.results = container.NewVBox()
 
 	form := widget.NewForm(
@@ -101,14 +105,14 @@ func (s *accountScreen) run() {
 	}
 	email := strings.TrimSpace(s.email.Text)
 	if _, _, err := discover.SplitAddress(email); err != nil {
-		s.status.SetText(u.Tf("gui.account.bad_email", "email", email))
+		s.setStatus(u.Tf("gui.account.bad_email", "email", email))
 		return
 	}
 	manual := map[server.Protocol]string{}
 	for p, e := range s.hosts {
 		if h := strings.TrimSpace(e.Text); h != "" {
 			if _, _, err := server.ParseHostPort(h); err != nil {
-				s.status.SetText(u.Tf("gui.account.bad_host", "host", h))
+				s.setStatus(u.Tf("gui.account.bad_host", "host", h))
 				return
 			}
 			manual[p] = h
@@ -134,10 +138,20 @@ func (s *accountScreen) run() {
 	})
 }
 
+// setStatus shows a sentence under the buttons, or nothing.
+func (s *accountScreen) setStatus(text string) {
+	s.status.SetText(text)
+	if text == "" {
+		s.status.Hide()
+	} else {
+		s.status.Show()
+	}
+}
+
 func (s *accountScreen) cancelRun() {
 	if s.cancel != nil {
 		s.cancel()
-		s.status.SetText(s.u.T("gui.account.cancelling"))
+		s.setStatus(s.u.T("gui.account.cancelling"))
 	}
 }
 
@@ -145,9 +159,10 @@ func (s *accountScreen) setRunning(on bool) {
 	if on {
 		s.start.Disable()
 		s.stop.Enable()
-		s.status.SetText(s.u.T("gui.account.running"))
+		s.setStatus(s.u.T("gui.account.running"))
 		s.rows = map[string]*progressRow{}
-		s.progress.Objects = []fyne.CanvasObject{bold(s.u.T("gui.account.progress"))}
+		s.rowBox = container.NewVBox()
+		s.progress.Objects = []fyne.CanvasObject{bold(s.u.T("gui.account.progress")), s.rowBox}
 		s.progress.Refresh()
 		s.results.Objects = nil
 		s.results.Refresh()
@@ -170,7 +185,7 @@ func (s *accountScreen) onStep(ep server.Endpoint, st probe.Step) {
 		row = &progressRow{icon: widget.NewIcon(theme.ViewRefreshIcon()), state: widget.NewLabel("")}
 		name := fmt.Sprintf("%s  %s  %s", strings.ToUpper(string(ep.Protocol)), ep.Addr(), s.u.T("security."+string(ep.Security)))
 		s.rows[key] = row
-		s.progress.Add(container.NewBorder(nil, nil, row.icon, nil, container.NewGridWithColumns(2, widget.NewLabel(name), row.state)))
+		s.rowBox.Add(container.NewBorder(nil, nil, row.icon, nil, container.NewGridWithColumns(2, widget.NewLabel(name), row.state)))
 	}
 	text := s.u.T("gui.step." + st.Name)
 	if st.OK {
@@ -188,15 +203,26 @@ func (s *accountScreen) finish(rep *check.Report, err error) {
 	u := s.u
 	switch {
 	case err != nil:
-		s.status.SetText(u.Tf("gui.account.error", "error", err.Error()))
+		s.setStatus(u.Tf("gui.account.error", "error", err.Error()))
 		return
 	case rep == nil:
-		s.status.SetText(u.T("gui.account.cancelled"))
+		s.setStatus(u.T("gui.account.cancelled"))
 		return
 	}
 	u.report = rep
-	s.status.SetText("")
+	s.setStatus("")
+	s.foldProgress()
 	s.renderReport()
+}
+
+// foldProgress tucks the per-endpoint lines under "details" so the
+// results come first.
+func (s *accountScreen) foldProgress() {
+	if len(s.rowBox.Objects) == 0 {
+		return
+	}
+	s.progress.Objects = []fyne.CanvasObject{widget.NewAccordion(widget.NewAccordionItem(s.u.T("gui.account.steps"), s.rowBox))}
+	s.progress.Refresh()
 }
 
 // renderReport shows the last report: verdict, then the findings grouped by
@@ -222,7 +248,7 @@ func (s *accountScreen) renderReport() {
 		for _, f := range group.findings {
 			cards = append(cards, u.findingCard(f, func() { u.Select(TabFix) }))
 		}
-		objs = append(objs, widget.NewCard(head, "", container.NewVBox(cards...)))
+		objs = append(objs, section(head, container.NewVBox(cards...)))
 	}
 	objs = append(objs, container.NewHBox(
 		widget.NewButtonWithIcon(u.T("gui.account.to_fix"), theme.NavigateNextIcon(), func() { u.Select(TabFix) }),
@@ -256,3 +282,20 @@ func groupByEndpoint(fs []finding.Finding) []findingGroup {
 	})
 	return groups
 }
+
+// Prefill puts an address and servers into "Test my account" (from a
+// support link) and shows it; nothing is contacted until the user starts.
+func (u *UI) Prefill(email string, hosts map[server.Protocol]string) {
+	u.state.email = email
+	u.account.email.SetText(email)
+	for p, h := range hosts {
+		if e, ok := u.account.hosts[p]; ok {
+			e.SetText(h)
+		}
+	}
+	u.Select(TabAccount)
+}
+
+// StartCheck starts the check of what "Test my account" holds, as the
+// Test button does.
+func (u *UI) StartCheck() { u.account.run() }

@@ -123,5 +123,5 @@ func (s *computerScreen) clientCard(cl Client) fyne.CanvasObject {
 	if cl.Version != "" {
 		title += " " + cl.Version
 	}
-	return widget.NewCard(title, "", container.NewVBox(rows...))
+	return section(title, container.NewVBox(rows...))
 }

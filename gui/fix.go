@@ -51,17 +51,17 @@ func (s *fixScreen) render() {
 				host = r.Cert.Suggested
 			}
 		}
-		card := container.NewVBox(
-			u.copyRow(u.T("gui.fix.server"), host),
-			u.copyRow(u.T("gui.fix.port"), strconv.Itoa(port)),
-			u.copyRow(u.T("gui.fix.security"), u.T("security.tls")),
-			u.copyRow(u.T("gui.fix.user"), rep.Email),
+		card := u.copyRows(
+			u.T("gui.fix.server"), host,
+			u.T("gui.fix.port"), strconv.Itoa(port),
+			u.T("gui.fix.security"), u.T("security.tls"),
+			u.T("gui.fix.user"), rep.Email,
 		)
-		objs = append(objs, widget.NewCard(u.T("gui.fix.protocol."+string(p)), "", card))
+		objs = append(objs, section(u.T("gui.fix.protocol."+string(p)), card))
 	}
-	objs = append(objs, widget.NewCard(u.T("gui.fix.after_title"), "", wrapped(u.T("gui.fix.after"))))
+	objs = append(objs, section(u.T("gui.fix.after_title"), wrapped(u.T("gui.fix.after"))))
 	if web := rep.Discovery.Webmail; web != "" {
-		objs = append(objs, widget.NewCard(u.T("gui.fix.webmail_title"), "", container.NewVBox(
+		objs = append(objs, section(u.T("gui.fix.webmail_title"), container.NewVBox(
 			wrapped(u.T("gui.fix.webmail")),
 			container.NewHBox(widget.NewButtonWithIcon(u.T("gui.fix.open_webmail"), theme.ComputerIcon(), func() { u.openURL(web) })),
 		)))

@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -23,6 +24,18 @@ func severityIcon(s finding.Severity) fyne.Resource {
 		return theme.NewWarningThemedResource(theme.WarningIcon())
 	}
 	return theme.NewErrorThemedResource(theme.ErrorIcon())
+}
+
+func plainIcon(s finding.Severity) fyne.Resource {
+	switch s {
+	case finding.OK:
+		return theme.ConfirmIcon()
+	case finding.Info:
+		return theme.InfoIcon()
+	case finding.Warn:
+		return theme.WarningIcon()
+	}
+	return theme.ErrorIcon()
 }
 
 func severityColor(s finding.Severity) color.Color {
@@ -58,7 +71,9 @@ func banner(sev finding.Severity, text string) fyne.CanvasObject {
 	bg.CornerRadius = theme.InputRadiusSize()
 	bg.StrokeWidth = 0
 	label := bold(text)
-	row := container.NewBorder(nil, nil, widget.NewIcon(severityIcon(sev)), nil, label)
+	// A plain icon in the text colour: the coloured one would vanish on
+	// the band of its own colour.
+	row := container.NewBorder(nil, nil, widget.NewIcon(plainIcon(sev)), nil, label)
 	return container.NewStack(bg, container.NewPadded(row))
 }
 
@@ -78,13 +93,25 @@ func (u *UI) findingCard(f finding.Finding, onFix func()) fyne.CanvasObject {
 	return container.NewVBox(parts...)
 }
 
-// copyRow is a label and a value with a button that copies the value.
-func (u *UI) copyRow(label, value string) fyne.CanvasObject {
-	v := widget.NewLabelWithStyle(value, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
-	btn := widget.NewButtonWithIcon("", theme.ContentCopyIcon(), func() {
-		u.app.Clipboard().SetContent(value)
-	})
-	return container.NewBorder(nil, nil, widget.NewLabel(label), btn, v)
+// copyRows lays out label/value pairs in aligned columns, each value with
+// a button that copies it.
+func (u *UI) copyRows(pairs ...string) fyne.CanvasObject {
+	var objs []fyne.CanvasObject
+	for i := 0; i+1 < len(pairs); i += 2 {
+		value := pairs[i+1]
+		v := widget.NewLabelWithStyle(value, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+		btn := widget.NewButtonWithIcon("", theme.ContentCopyIcon(), func() {
+			u.app.Clipboard().SetContent(value)
+		})
+		objs = append(objs, widget.NewLabel(pairs[i]), container.NewBorder(nil, nil, nil, btn, v))
+	}
+	return container.New(layout.NewFormLayout(), objs...)
+}
+
+// section is a card with a modest bold heading (a Card's own title is
+// headline-sized, too loud for a list of settings).
+func section(title string, content fyne.CanvasObject) fyne.CanvasObject {
+	return widget.NewCard("", "", container.NewVBox(bold(title), content))
 }
 
 // localize fills titles and details of findings in the current language,

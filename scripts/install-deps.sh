@@ -6,6 +6,9 @@ set -euo pipefail
 
 # Fyne needs cgo, OpenGL and the X11 headers.
 want=(gcc pkg-config libgl1-mesa-dev xorg-dev)
+if [ "${1:-build}" = screenshots ]; then
+	want+=(xvfb imagemagick)
+fi
 if [ "${1:-build}" = test ]; then
 	want+=(dovecot-imapd dovecot-pop3d dovecot-submissiond golang-1.19-go openssl)
 fi
