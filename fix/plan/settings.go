@@ -1,0 +1,99 @@
+package plan
+
+import (
+	"strings"
+
+	"maildoctor.app/maildoctor/detect/discover"
+	"maildoctor.app/maildoctor/detect/finding"
+	"maildoctor.app/maildoctor/detect/server"
+)
+
+// Settings are the right settings for one address: per protocol the
+// provider offers, the server to use with implicit TLS. Exports and the
+// settings card are made from them.
+type Settings struct {
+	Email string `json:"email"`
+	// Username is what the customer logs in with: the full address unless
+	// the provider's profile says otherwise.
+	Username string           `json:"username"`
+	IMAP     *server.Endpoint `json:"imap,omitempty"`
+	POP3     *server.Endpoint `json:"pop3,omitempty"`
+	SMTP     *server.Endpoint `json:"smtp,omitempty"`
+	// Renamed maps a host the certificate does not cover to the name it
+	// does cover (from cert.hostname_mismatch), already applied above.
+	Renamed map[string]string `json:"renamed,omitempty"`
+	// Webmail is the provider's https webmail page, if known.
+	Webmail string `json:"webmail,omitempty"`
+	// Provider is the provider's display name, if known.
+	Provider string `json:"provider,omitempty"`
+}
+
+// SettingsFor picks, per protocol, the first implicit-TLS server among the
+// discovered ones (discover.Find lists implicit TLS first and always adds
+// it on the standard port). A cert.hostname_mismatch finding with a
+// suggested name replaces that server's host: a name the certificate does
+// not cover would make every mail program refuse the connection.
+func SettingsFor(email string, servers []discover.Server, findings []finding.Finding) Settings {
+	s := Settings{Email: strings.TrimSpace(email)}
+	for _, srv := range servers {
+		if srv.Security != server.TLS {
+			continue
+		}
+		slot := s.slot(srv.Protocol)
+		if slot == nil || *slot != nil {
+			continue
+		}
+		ep := srv.Endpoint
+		if to := suggestedHost(ep, findings); to != "" {
+			if s.Renamed == nil {
+				s.Renamed = map[string]string{}
+			}
+			s.Renamed[ep.Host] = to
+			ep.Host = to
+		}
+		*slot = &ep
+		if s.Username == "" && srv.Username != "" {
+			s.Username = srv.Username
+		}
+	}
+	if s.Username == "" {
+		s.Username = s.Email
+	}
+	return s
+}
+
+func (s *Settings) slot(p server.Protocol) **server.Endpoint {
+	switch p {
+	case server.IMAP:
+		return &s.IMAP
+	case server.POP3:
+		return &s.POP3
+	case server.SMTP:
+		return &s.SMTP
+	}
+	return nil
+}
+
+// For returns the right endpoint for a protocol, or nil.
+func (s Settings) For(p server.Protocol) *server.Endpoint {
+	if slot := s.slot(p); slot != nil {
+		return *slot
+	}
+	return nil
+}
+
+// Empty reports whether no server at all is known.
+func (s Settings) Empty() bool {
+	return s.IMAP == nil && s.POP3 == nil && s.SMTP == nil
+}
+
+func suggestedHost(ep server.Endpoint, findings []finding.Finding) string {
+	for _, f := range findings {
+		if f.ID == "cert.hostname_mismatch" && f.Endpoint == ep.Addr() {
+			if to := strings.TrimSpace(f.Args["suggested"]); to != "" && !strings.EqualFold(to, ep.Host) {
+				return strings.ToLower(to)
+			}
+		}
+	}
+	return ""
+}
