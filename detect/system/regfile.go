@@ -22,11 +22,19 @@ import (
 // b QWORD), and - to delete; a trailing backslash continues a line; ';'
 // starts a comment.
 func ParseReg(data []byte) (*MemRegistry, error) {
-	text, err := regText(data)
-	if err != nil {
+	m := NewMemRegistry()
+	if err := m.Import(data); err != nil {
 		return nil, err
 	}
-	m := NewMemRegistry()
+	return m, nil
+}
+
+// Import adds the contents of a .reg file to m, as `reg import` does.
+func (m *MemRegistry) Import(data []byte) error {
+	text, err := regText(data)
+	if err != nil {
+		return err
+	}
 	lines := joinContinued(strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n"))
 	var root Root
 	var path string
@@ -38,20 +46,20 @@ func ParseReg(data []byte) (*MemRegistry, error) {
 		}
 		if !header {
 			if line != "Windows Registry Editor Version 5.00" && line != "REGEDIT4" {
-				return nil, fmt.Errorf("line %d: not a .reg file (no \"Windows Registry Editor Version 5.00\" or \"REGEDIT4\" header)", ln.no)
+				return fmt.Errorf("line %d: not a .reg file (no \"Windows Registry Editor Version 5.00\" or \"REGEDIT4\" header)", ln.no)
 			}
 			header = true
 			continue
 		}
 		if strings.HasPrefix(line, "[") {
 			if !strings.HasSuffix(line, "]") {
-				return nil, fmt.Errorf("line %d: unterminated key name", ln.no)
+				return fmt.Errorf("line %d: unterminated key name", ln.no)
 			}
 			name := line[1 : len(line)-1]
 			del := strings.HasPrefix(name, "-")
 			r, p, err := splitHive(strings.TrimPrefix(name, "-"))
 			if err != nil {
-				return nil, fmt.Errorf("line %d: %v", ln.no, err)
+				return fmt.Errorf("line %d: %v", ln.no, err)
 			}
 			if del {
 				m.DeleteKey(r, p)
@@ -63,11 +71,11 @@ func ParseReg(data []byte) (*MemRegistry, error) {
 			continue
 		}
 		if !inKey {
-			return nil, fmt.Errorf("line %d: value outside a key", ln.no)
+			return fmt.Errorf("line %d: value outside a key", ln.no)
 		}
 		name, rest, err := valueName(line)
 		if err != nil {
-			return nil, fmt.Errorf("line %d: %v", ln.no, err)
+			return fmt.Errorf("line %d: %v", ln.no, err)
 		}
 		if rest == "-" {
 			m.DeleteValue(root, path, name)
@@ -75,11 +83,11 @@ func ParseReg(data []byte) (*MemRegistry, error) {
 		}
 		v, err := regValue(rest)
 		if err != nil {
-			return nil, fmt.Errorf("line %d: %q: %v", ln.no, name, err)
+			return fmt.Errorf("line %d: %q: %v", ln.no, name, err)
 		}
 		m.Set(root, path, name, v)
 	}
-	return m, nil
+	return nil
 }
 
 type regLine struct {
