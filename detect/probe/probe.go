@@ -228,7 +228,7 @@ func (p *probe) run() {
 	if ok {
 		p.judgeCertificate(state)
 	}
-	p.sweep(addrs)
+	p.sweep()
 }
 
 // resolve returns the addresses to connect to.

@@ -68,7 +68,7 @@ func inspectConfig(host string, version uint16, state *tls.ConnectionState) *tls
 }
 
 // sweep tries each TLS version in its own handshake, all at once.
-func (p *probe) sweep(addrs []string) {
+func (p *probe) sweep() {
 	start := time.Now()
 	var mu sync.Mutex
 	accepted := map[string]bool{}
@@ -77,7 +77,7 @@ func (p *probe) sweep(addrs []string) {
 		wg.Add(1)
 		go func(v uint16) {
 			defer wg.Done()
-			ok := p.tryVersion(addrs, v)
+			ok := p.tryVersion(v)
 			mu.Lock()
 			accepted[versionName(v)] = ok
 			mu.Unlock()
@@ -98,8 +98,8 @@ func (p *probe) sweep(addrs []string) {
 	p.judgeVersions(accepted)
 }
 
-func (p *probe) tryVersion(addrs []string, v uint16) bool {
-	conn, ok := p.dialQuiet(addrs)
+func (p *probe) tryVersion(v uint16) bool {
+	conn, ok := p.dialQuiet()
 	if !ok {
 		return false
 	}
@@ -115,9 +115,9 @@ func (p *probe) tryVersion(addrs []string, v uint16) bool {
 	return true
 }
 
-// dialQuiet connects without recording a step: the sweep's connections are
-// details of one step.
-func (p *probe) dialQuiet(addrs []string) (*stepConn, bool) {
+// dialQuiet connects to the address the probe reached, without recording
+// a step: the sweep's connections are details of one step.
+func (p *probe) dialQuiet() (*stepConn, bool) {
 	if p.res.Address == "" {
 		return nil, false
 	}
