@@ -87,6 +87,9 @@ func (m *MemRegistry) Import(data []byte) error {
 		}
 		m.Set(root, path, name, v)
 	}
+	if !header {
+		return fmt.Errorf("not a .reg file (empty)")
+	}
 	return nil
 }
 
@@ -117,7 +120,7 @@ func regText(data []byte) (string, error) {
 		if len(body)%2 != 0 {
 			body = body[:len(body)-1]
 		}
-		return utf16All(body), nil
+		return strings.TrimRight(utf16All(body), "\x00"), nil
 	}
 	data = bytes.TrimPrefix(data, []byte{0xef, 0xbb, 0xbf})
 	return latin1(data), nil
