@@ -29,6 +29,9 @@ type checkFlags struct {
 	timeout       time.Duration
 	json          bool
 	lang          string
+	// code adds a support code: the last line of the human output, the
+	// "support_code" field of the JSON (so stdout stays one JSON object).
+	code bool
 }
 
 // maxTimeout keeps a typo like --timeout 10h from freezing a check.
@@ -48,6 +51,7 @@ func parseCheck(args []string) (email string, f checkFlags, err error) {
 	fs.DurationVar(&f.timeout, "timeout", 10*time.Second, "")
 	fs.BoolVar(&f.json, "json", false, "")
 	fs.StringVar(&f.lang, "lang", "", "")
+	fs.BoolVar(&f.code, "code", false, "")
 	var positional []string
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -146,15 +150,30 @@ func runCheck(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
+	var code string
+	if f.code {
+		if code, err = supportCode(rep, password, tr); err != nil {
+			return err
+		}
+	}
 	finding.Localize(rep.Findings, tr)
 	if f.json {
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(rep); err != nil {
+		out := struct {
+			*check.Report
+			SupportCode string `json:"support_code,omitempty"`
+		}{rep, code}
+		if err := enc.Encode(out); err != nil {
 			return err
 		}
 	} else {
 		renderCheck(env.Stdout, rep, tr)
+		if code != "" {
+			fmt.Fprintln(env.Stdout)
+			fmt.Fprintln(env.Stdout, tr.T("report.code.label", nil))
+			fmt.Fprintln(env.Stdout, code)
+		}
 	}
 	if rep.Verdict == check.VerdictFail {
 		return errProblems

@@ -461,3 +461,32 @@ func TestHostUnder(t *testing.T) {
 		}
 	}
 }
+
+// The example in docs/profile.md is a working profile with every element
+// of the extension.
+func TestDocumentedExample(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/profile.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(doc)
+	start := strings.Index(text, "```xml\n")
+	end := strings.Index(text[start+1:], "\n```")
+	if start < 0 || end < 0 {
+		t.Fatal("no xml example in docs/profile.md")
+	}
+	p, err := ParseProfile([]byte(text[start+len("```xml\n") : start+1+end]))
+	if err != nil {
+		t.Fatalf("the documented example: %v", err)
+	}
+	pi := p.Provider
+	if pi.Brand == "" || pi.SupportEmail == "" || pi.SupportPhone == "" || pi.SupportURL == "" || pi.StartTLSEnds == "" ||
+		pi.MinTLS == "" || len(pi.SendLimits) == 0 || len(pi.Domains) == 0 {
+		t.Errorf("the example leaves out part of the extension: %+v", pi)
+	}
+	def := defaultProfile(t)
+	def.Provider.SupportPhone = pi.SupportPhone
+	if !reflect.DeepEqual(def.Provider, pi) {
+		t.Errorf("the example and the built-in profile differ:\n%+v\n%+v", pi, def.Provider)
+	}
+}
