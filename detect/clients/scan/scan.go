@@ -105,6 +105,9 @@ func Clients(ctx context.Context, p *system.Platform, opt Options, problems *[]f
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Default && !out[j].Default })
+	if out == nil {
+		out = []clients.Client{}
+	}
 	return out
 }
 
