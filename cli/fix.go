@@ -1,8 +1,542 @@
 package cli
 
-import "context"
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"time"
 
-// runFix is "maildoctor fix"; it arrives with its own issue.
+	"maildoctor.app/maildoctor/detect/clients"
+	"maildoctor.app/maildoctor/detect/clients/apple"
+	"maildoctor.app/maildoctor/detect/clients/linuxmail"
+	"maildoctor.app/maildoctor/detect/clients/outlook"
+	"maildoctor.app/maildoctor/detect/clients/thunderbird"
+	"maildoctor.app/maildoctor/detect/discover"
+	"maildoctor.app/maildoctor/detect/server"
+	"maildoctor.app/maildoctor/detect/system"
+	"maildoctor.app/maildoctor/fix/apply"
+	"maildoctor.app/maildoctor/fix/export"
+	"maildoctor.app/maildoctor/fix/plan"
+	"maildoctor.app/maildoctor/fix/webmail"
+	"maildoctor.app/maildoctor/i18n"
+)
+
+// fixFlags are the flags of "maildoctor fix".
+type fixFlags struct {
+	json, apply, undo, dryRun bool
+	export, out, lang         string
+	profile                   string
+}
+
+// exportKinds are the values of --export ("card" is the plain settings
+// card, beyond DESIGN.md's three).
+var exportKinds = []string{"autoconfig", "mobileconfig", "reg", "card"}
+
+func parseFix(args []string) (email string, f fixFlags, err error) {
+	fs := flag.NewFlagSet("fix", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.BoolVar(&f.json, "json", false, "")
+	fs.BoolVar(&f.apply, "apply", false, "")
+	fs.BoolVar(&f.undo, "undo", false, "")
+	fs.BoolVar(&f.dryRun, "dry-run", false, "")
+	fs.StringVar(&f.export, "export", "", "")
+	fs.StringVar(&f.out, "o", "", "")
+	fs.StringVar(&f.lang, "lang", "", "")
+	fs.StringVar(&f.profile, "profile", "", "")
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return "", f, usagef("%s", flagError(err))
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	if len(positional) > 1 {
+		return "", f, usagef("one e-mail address at a time (got %q)", strings.Join(positional, " "))
+	}
+	if len(positional) == 1 {
+		email = positional[0]
+		if _, _, err := discover.SplitAddress(email); err != nil {
+			return "", f, usagef("%v", err)
+		}
+	}
+	return email, f, checkFixFlags(email, f)
+}
+
+func checkFixFlags(email string, f fixFlags) error {
+	modes := 0
+	for _, on := range []bool{f.apply, f.undo, f.export != ""} {
+		if on {
+			modes++
+		}
+	}
+	switch {
+	case modes > 1:
+		return usagef("use only one of --apply, --undo and --export")
+	case modes == 1 && email == "":
+		return usagef("--apply, --undo and --export need the e-mail address")
+	case f.dryRun && !f.apply:
+		return usagef("--dry-run goes with --apply")
+	case f.out != "" && f.export == "":
+		return usagef("-o goes with --export")
+	case f.export != "" && !oneOf(f.export, exportKinds):
+		return usagef("--export must be one of %s", strings.Join(exportKinds, ", "))
+	case f.lang != "" && f.lang != "it" && f.lang != "en":
+		return usagef("--lang must be it or en")
+	}
+	return nil
+}
+
+func oneOf(s string, list []string) bool {
+	for _, x := range list {
+		if s == x {
+			return true
+		}
+	}
+	return false
+}
+
+// fixDeps are the parts of the machine "fix" reads and changes; the
+// tests give a fixture home, a fake process list and no network.
+type fixDeps struct {
+	platform func() *system.Platform
+	scan     func(ctx context.Context, p *system.Platform) []clients.Client
+	resolver discover.Resolver // nil: the system's
+	// discoverHTTP fetches autoconfig files; nil: discovery's own client.
+	discoverHTTP *http.Client
+	http         webmail.Doer     // nil: a verifying client
+	now          func() time.Time // nil: time.Now
+}
+
+func hostFixDeps() fixDeps {
+	return fixDeps{platform: system.Host, scan: scanClients}
+}
+
+// scanClients lists the mail programs every detector finds; each one
+// returns nothing on a system it does not belong to.
+func scanClients(ctx context.Context, p *system.Platform) []clients.Client {
+	var out []clients.Client
+	out = append(out, thunderbird.Detect(p)...)
+	out = append(out, outlook.Detect(p)...)
+	out = append(out, apple.Detect(p)...)
+	return append(out, linuxmail.Detect(ctx, p)...)
+}
+
+// runFix is "maildoctor fix".
 func runFix(ctx context.Context, args []string, env Env) error {
-	return usagef("%q is not available in this version yet", "fix")
+	return runFixWith(ctx, args, env, hostFixDeps())
+}
+
+func runFixWith(ctx context.Context, args []string, env Env, deps fixDeps) error {
+	email, f, err := parseFix(args)
+	if err != nil {
+		return err
+	}
+	tr, err := translator(f.lang, env)
+	if err != nil {
+		return err
+	}
+	profiles, err := loadProfiles(ctx, f.profile)
+	if err != nil {
+		return err
+	}
+	fx := &fixer{ctx: ctx, env: env, deps: deps, tr: tr, flags: f, profiles: profiles}
+	switch {
+	case f.export != "":
+		return fx.export(email)
+	case f.apply:
+		return fx.apply(email)
+	case f.undo:
+		return fx.undo(email)
+	}
+	return fx.plans(email)
+}
+
+// fixer carries one "fix" command through its steps.
+type fixer struct {
+	ctx      context.Context
+	env      Env
+	deps     fixDeps
+	tr       i18n.Translator
+	flags    fixFlags
+	profiles []*discover.Profile
+	platform *system.Platform
+}
+
+// found is one account of one program on this computer.
+type found struct {
+	client  *clients.Client
+	account *clients.Account
+}
+
+// detect describes the computer and lists its accounts for email (all of
+// them when email is ""), each assessed against the provider profiles.
+func (fx *fixer) detect(email string) (*system.Info, []found) {
+	fx.platform = fx.deps.platform()
+	info := system.Detect(fx.platform)
+	var out []found
+	for _, c := range fx.deps.scan(fx.ctx, fx.platform) {
+		c := c
+		clients.Assess(&c, fx.profiles)
+		for i := range c.Accounts {
+			a := &c.Accounts[i]
+			if a.Kind != "" || a.Email == "" || (email != "" && !strings.EqualFold(a.Email, email)) {
+				continue
+			}
+			out = append(out, found{&c, a})
+		}
+	}
+	return info, out
+}
+
+// servers discovers the address's servers (no network when a provider
+// profile covers the domain) and its webmail page.
+func (fx *fixer) servers(email string) (*discover.Result, string, error) {
+	res, err := discover.Find(fx.ctx, email, discover.Options{Profiles: fx.profiles, Resolver: fx.deps.resolver, HTTP: fx.deps.discoverHTTP})
+	if err != nil {
+		return nil, "", usagef("%v", err)
+	}
+	profWeb := ""
+	if res.Profile != nil {
+		profWeb = res.Profile.Webmail
+	}
+	web, err := webmail.Find(fx.ctx, email, profWeb, webmail.Options{Client: fx.deps.http})
+	if err != nil {
+		return nil, "", usagef("%v", err)
+	}
+	return res, web, nil
+}
+
+func (fx *fixer) plan(email string, info *system.Info, fd *found) (*plan.Plan, error) {
+	res, web, err := fx.servers(email)
+	if err != nil {
+		return nil, err
+	}
+	in := plan.Input{Email: email, Servers: res.Servers, Webmail: web, System: info}
+	if res.Profile != nil {
+		in.Provider = res.Profile.DisplayName
+	}
+	if info != nil {
+		in.Findings = append(in.Findings, info.Findings...)
+	}
+	if fd != nil {
+		in.Client, in.Account = fd.client, fd.account
+		in.Findings = append(in.Findings, fd.client.Findings...)
+		in.Findings = append(in.Findings, fd.account.Findings...)
+	}
+	p, err := plan.Build(in)
+	if errors.Is(err, plan.ErrNoServers) {
+		return nil, &noServersError{email}
+	}
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	plan.Localize(p, fx.tr)
+	return p, nil
+}
+
+// noServersError: nothing is known about an address's servers, so no
+// setting can be recommended.
+type noServersError struct{ email string }
+
+func (e *noServersError) Error() string {
+	return fmt.Sprintf("no mail servers found for %s: give the provider profile with --profile", e.email)
+}
+
+// plans prints the plan for every detected account of email (or all),
+// and the generic plan for an address no program here holds. Listing
+// all accounts, one whose servers cannot be found is skipped with a
+// note instead of hiding the others.
+func (fx *fixer) plans(email string) error {
+	info, list := fx.detect(email)
+	var plans []*plan.Plan
+	for i := range list {
+		p, err := fx.plan(list[i].account.Email, info, &list[i])
+		var none *noServersError
+		if email == "" && errors.As(err, &none) {
+			fmt.Fprintln(fx.env.Stderr, "maildoctor fix: "+none.Error())
+			continue
+		}
+		if err != nil {
+			return toUsage(err)
+		}
+		plans = append(plans, p)
+	}
+	if len(list) == 0 {
+		if email == "" {
+			return usagef("%s", fx.tr.T("fix.cli.none_detected", nil))
+		}
+		p, err := fx.plan(email, info, nil)
+		if err != nil {
+			return toUsage(err)
+		}
+		plans = append(plans, p)
+	}
+	if len(plans) == 0 {
+		return usagef("%s", fx.tr.T("fix.cli.none_detected", nil))
+	}
+	if fx.flags.json {
+		if err := writeJSON(fx.env.Stdout, struct {
+			Plans []*plan.Plan `json:"plans"`
+		}{plans}); err != nil {
+			return err
+		}
+	} else {
+		for i, p := range plans {
+			if i > 0 {
+				fmt.Fprintln(fx.env.Stdout)
+			}
+			renderPlan(fx.env.Stdout, p, fx.tr)
+		}
+	}
+	for _, p := range plans {
+		if p.Status == plan.StatusChange || p.Status == plan.StatusBlocked || p.Status == plan.StatusUnsupported {
+			return errProblems
+		}
+	}
+	return nil
+}
+
+// toUsage makes a missing-servers error the exit-2 bad input it is.
+func toUsage(err error) error {
+	var none *noServersError
+	if errors.As(err, &none) {
+		return usagef("%v", err)
+	}
+	return err
+}
+
+func writeJSON(w io.Writer, v interface{}) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// renderPlan writes a plan as the customer reads it: the verdict, then
+// each section with its steps (the change numbered), then the settings
+// card to keep.
+func renderPlan(w io.Writer, p *plan.Plan, tr i18n.Translator) {
+	fmt.Fprintln(w, tr.T("fix.cli.heading", map[string]string{"email": p.Email}))
+	if p.Current != nil {
+		fmt.Fprintln(w, tr.T("fix.cli.program", map[string]string{"client": p.ClientName, "version": p.Version}))
+	}
+	fmt.Fprintln(w, tr.T("fix.cli.status."+string(p.Status), nil))
+	for _, s := range p.Sections {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, s.Title)
+		for i, st := range s.Steps {
+			bullet := "  - "
+			if s.ID == plan.SecChange {
+				bullet = fmt.Sprintf("  %d. ", i+1)
+			}
+			fmt.Fprintln(w, bullet+st.Text)
+		}
+	}
+	fmt.Fprintln(w)
+	fmt.Fprint(w, export.Card(p.Settings, tr))
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, tr.T("fix.cli.exports", map[string]string{"email": p.Email}))
+}
+
+// automatic lists the detected accounts of email that fix/apply can
+// change, with their plans.
+func (fx *fixer) automatic(email string) ([]*plan.Plan, error) {
+	info, list := fx.detect(email)
+	var out []*plan.Plan
+	for i := range list {
+		if !plan.CardFor(list[i].client.ID, list[i].client.Version).Automatic() {
+			continue
+		}
+		p, err := fx.plan(email, info, &list[i])
+		if err != nil {
+			return nil, toUsage(err)
+		}
+		out = append(out, p)
+	}
+	if len(out) == 0 {
+		return nil, usagef("%s", fx.tr.T("fix.apply.not_found", map[string]string{"email": email}))
+	}
+	return out, nil
+}
+
+func (fx *fixer) applyOptions() apply.Options {
+	return apply.Options{Processes: fx.platform.Processes, Now: fx.deps.now, DryRun: fx.flags.dryRun}
+}
+
+// apply is "fix --apply EMAIL [--dry-run]".
+func (fx *fixer) apply(email string) error {
+	plans, err := fx.automatic(email)
+	if err != nil {
+		return err
+	}
+	var results []*apply.Result
+	for _, p := range plans {
+		if p.Status == plan.StatusOK {
+			fmt.Fprintln(fx.env.Stdout, fx.tr.T("fix.apply.nothing", map[string]string{"client": p.ClientName, "email": email}))
+			continue
+		}
+		res, err := apply.Plan(p, fx.applyOptions())
+		if err != nil {
+			return fx.applyError(p, err)
+		}
+		results = append(results, res)
+		if !fx.flags.json {
+			fx.renderApply(p, res)
+		}
+	}
+	if fx.flags.json {
+		return writeJSON(fx.env.Stdout, struct {
+			Results []*apply.Result `json:"results"`
+		}{results})
+	}
+	return nil
+}
+
+func (fx *fixer) renderApply(p *plan.Plan, res *apply.Result) {
+	w := fx.env.Stdout
+	args := map[string]string{"client": p.ClientName, "email": p.Email, "file": res.File,
+		"backup": res.Backup, "count": strconv.Itoa(len(res.Changes))}
+	switch {
+	case len(res.Changes) == 0:
+		fmt.Fprintln(w, fx.tr.T("fix.apply.nothing", args))
+		return
+	case res.DryRun:
+		fmt.Fprintln(w, fx.tr.T("fix.apply.dry_run", args))
+	default:
+		fmt.Fprintln(w, fx.tr.T("fix.apply.done", args))
+	}
+	for _, c := range res.Changes {
+		from := c.From
+		if from == "" {
+			from = "-"
+		}
+		fmt.Fprintf(w, "  %s: %s -> %s\n", c.Key, from, c.To)
+	}
+}
+
+// applyError turns the refusals a customer can act on into one clear,
+// translated line and exit code 1; the rest stays an internal error.
+func (fx *fixer) applyError(p *plan.Plan, err error) error {
+	args := map[string]string{"client": p.ClientName, "email": p.Email}
+	var running *apply.RunningError
+	var write *apply.WriteError
+	switch {
+	case errors.As(err, &running), errors.Is(err, apply.ErrUnknownRunning):
+		fmt.Fprintln(fx.env.Stderr, fx.tr.T("fix.apply.running", args))
+	case errors.As(err, &write):
+		args["reason"] = write.Err.Error()
+		fmt.Fprintln(fx.env.Stderr, fx.tr.T("fix.apply.failed", args))
+	case errors.Is(err, apply.ErrNotAutomatic), errors.Is(err, apply.ErrDamaged), errors.Is(err, apply.ErrOverridden):
+		fmt.Fprintln(fx.env.Stderr, fx.tr.T("fix.apply.not_found", args)+" ("+err.Error()+")")
+	case errors.Is(err, apply.ErrNoBackup):
+		return usagef("%s", fx.tr.T("fix.undo.nothing", args))
+	default:
+		return err
+	}
+	return errProblems
+}
+
+// undo is "fix --undo EMAIL".
+func (fx *fixer) undo(email string) error {
+	plans, err := fx.automatic(email)
+	if err != nil {
+		return err
+	}
+	var results []*apply.UndoResult
+	var lastErr error
+	for _, p := range plans {
+		res, err := apply.Undo(p.Card, *p.Current, fx.applyOptions())
+		if errors.Is(err, apply.ErrNoBackup) {
+			lastErr = err
+			continue
+		}
+		if err != nil {
+			return fx.applyError(p, err)
+		}
+		results = append(results, res)
+		if !fx.flags.json {
+			fmt.Fprintln(fx.env.Stdout, fx.tr.T("fix.undo.done", map[string]string{
+				"file": res.File, "backup": res.Restored, "saved": res.Saved}))
+		}
+	}
+	if len(results) == 0 && lastErr != nil {
+		return fx.applyError(plans[0], lastErr)
+	}
+	if fx.flags.json {
+		return writeJSON(fx.env.Stdout, struct {
+			Results []*apply.UndoResult `json:"results"`
+		}{results})
+	}
+	return nil
+}
+
+// export is "fix --export KIND EMAIL [-o FILE]": the file on stdout, or
+// saved with -o; what to know about it goes to stderr (to stdout with -o),
+// so stdout can be redirected into the file.
+func (fx *fixer) export(email string) error {
+	data, note, err := fx.exportData(email)
+	if err != nil {
+		return err
+	}
+	if fx.flags.out == "" {
+		if _, err := fx.env.Stdout.Write(data); err != nil {
+			return err
+		}
+		if note != "" {
+			fmt.Fprintln(fx.env.Stderr, fx.tr.T(note, nil))
+		}
+		return nil
+	}
+	if err := os.WriteFile(fx.flags.out, data, 0o644); err != nil {
+		return usagef("-o: %v", err)
+	}
+	fmt.Fprintln(fx.env.Stdout, fx.tr.T("fix.export.written", map[string]string{"file": fx.flags.out}))
+	if note != "" {
+		fmt.Fprintln(fx.env.Stdout, fx.tr.T(note, nil))
+	}
+	return nil
+}
+
+func (fx *fixer) exportData(email string) (data []byte, note string, err error) {
+	if fx.flags.export == "reg" {
+		return export.Reg(), "fix.export.reg_note", nil
+	}
+	res, web, err := fx.servers(email)
+	if err != nil {
+		return nil, "", err
+	}
+	s := plan.SettingsFor(email, res.Servers, nil)
+	if s.Empty() {
+		return nil, "", usagef("%v", &noServersError{email})
+	}
+	s.Webmail = web
+	if res.Profile != nil {
+		s.Provider = res.Profile.DisplayName
+	}
+	switch fx.flags.export {
+	case "autoconfig":
+		data, err = export.Autoconfig(s)
+		return data, "fix.export.autoconfig_note", err
+	case "mobileconfig":
+		proto := server.IMAP
+		if s.IMAP == nil {
+			proto = server.POP3
+		}
+		data, err = export.Mobileconfig(s, export.MobileconfigOptions{Incoming: proto})
+		if err != nil {
+			return nil, "", usagef("%v", err)
+		}
+		return data, "fix.export.mobileconfig_note", nil
+	}
+	return []byte(export.Card(s, fx.tr)), "", nil
 }

@@ -1,6 +1,11 @@
 package plan
 
-import "maildoctor.app/maildoctor/detect/finding"
+import (
+	"unicode"
+	"unicode/utf8"
+
+	"maildoctor.app/maildoctor/detect/finding"
+)
 
 // Localize fills in the program's name, the section titles and every
 // step's text. Every title and step may name the program as {{.client}}
@@ -10,14 +15,14 @@ func Localize(p *Plan, tr finding.Translator) {
 	common := map[string]string{"client": p.ClientName, "email": p.Email}
 	for i := range p.Sections {
 		sec := &p.Sections[i]
-		sec.Title = tr.T("fix.section."+sec.ID, common)
+		sec.Title = capitalize(tr.T("fix.section."+sec.ID, common))
 		for j := range sec.Steps {
 			st := &sec.Steps[j]
 			args := map[string]string{"client": p.ClientName, "email": p.Email}
 			for k, v := range st.Args {
 				args[k] = v
 			}
-			st.Text = tr.T(st.Key, args)
+			st.Text = capitalize(tr.T(st.Key, args))
 		}
 	}
 }
@@ -55,3 +60,14 @@ func Keys() []string {
 
 // ClientParts are the step texts every card in StepCards has.
 var ClientParts = []string{"open", "incoming", "outgoing", "smtp_auth", "save", "password", "sent"}
+
+// capitalize starts a text with a capital letter: a step may begin with
+// the program's name, which reads "the new Outlook" or "il tuo programma
+// di posta" inside a sentence.
+func capitalize(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 || unicode.IsUpper(r) {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
+}
