@@ -40,8 +40,7 @@ func main() {
 	a := app.NewWithID("app.maildoctor.screenshots")
 	w := a.NewWindow("Mail Doctor")
 	w.Resize(fyne.NewSize(900, 680))
-	var ui *gui.UI
-	ui = gui.New(a, w, gui.Deps{Catalog: cat, Check: demoCheck, Computer: demoComputer, Lang: "it", Version: "demo"})
+	ui := gui.New(a, w, gui.Deps{Catalog: cat, Check: demoCheck, Computer: demoComputer, Lang: "it", Version: "demo"})
 	go func() {
 		time.Sleep(time.Second)
 		ui.WaitIdle()
