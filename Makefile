@@ -61,3 +61,29 @@ fuzz:
 screenshots: deps
 	@command -v Xvfb >/dev/null || scripts/install-deps.sh screenshots
 	scripts/screenshots.sh docs/screenshots
+
+# --- Release files (issue 8) ------------------------------------------------
+# dist: what support sends to customers, into dist/ (see docs/release.md).
+# test-dist: builds it, checks the .exe headers and resources, the size
+# budgets, and starts the legacy .exe under Wine (command line and window).
+.PHONY: dist size-check test-dist dist-repro dist-startup
+
+dist:
+	scripts/dist.sh dist
+
+size-check:
+	scripts/dist-size.sh dist
+
+test-dist: dist
+	MAILDOCTOR_DIST=$(CURDIR)/dist $(GO) test -count=1 -run 'TestReleaseExes|TestCatchesBareExe' -v ./internal/pecheck/
+	scripts/dist-size.sh dist
+	scripts/test-dist-wine.sh dist
+
+# dist-repro: builds everything a second time from a copy of the tree at
+# another path with an empty build cache, and compares every file's sha256.
+dist-repro:
+	scripts/dist-repro.sh
+
+# dist-startup: start-up of the app to its first frame, and of subcommands.
+dist-startup:
+	scripts/dist-startup.sh

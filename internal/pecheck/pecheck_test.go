@@ -1,0 +1,153 @@
+package pecheck
+
+import (
+	"debug/buildinfo"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// The release files are checked only where they were built: make test-dist
+// (and make dist-check) set MAILDOCTOR_DIST; a plain go test has no dist/.
+func distDir(t *testing.T) string {
+	dir := os.Getenv("MAILDOCTOR_DIST")
+	if dir == "" {
+		t.Skip("MAILDOCTOR_DIST not set: run make test-dist to check the release .exe files")
+	}
+	return dir
+}
+
+// fyneApp reads Version and Build from FyneApp.toml, the one place the
+// release version is written.
+func fyneApp(t *testing.T) (string, int) {
+	b, err := os.ReadFile("../../FyneApp.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := regexp.MustCompile(`(?m)^\s*Version\s*=\s*"([^"]+)"`).FindSubmatch(b)
+	bn := regexp.MustCompile(`(?m)^\s*Build\s*=\s*(\d+)`).FindSubmatch(b)
+	if v == nil || bn == nil {
+		t.Fatal("FyneApp.toml has no Version or Build")
+	}
+	n, _ := strconv.Atoi(string(bn[1]))
+	return string(v[1]), n
+}
+
+func TestReleaseExes(t *testing.T) {
+	dir := distDir(t)
+	version, build := fyneApp(t)
+	for _, tc := range []struct {
+		file   string
+		legacy bool
+	}{
+		{"maildoctor.exe", false},
+		{"maildoctor-legacy.exe", true},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			path := filepath.Join(dir, tc.file)
+			info, err := Inspect(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range info.Problems(Want{
+				Version: version, Build: build, Filename: tc.file,
+				IconSizes: []int{16, 24, 32, 48, 256},
+			}) {
+				t.Error(p)
+			}
+			checkBuild(t, path, version, tc.legacy)
+		})
+	}
+}
+
+// checkBuild reads what the Go toolchain recorded: the legacy .exe must
+// come from Go 1.19 (the last that starts on Windows 7/8.1), and both
+// must be stripped, path-free and without VCS stamps, or two builds of
+// the same commit would differ.
+func checkBuild(t *testing.T, path, version string, legacy bool) {
+	bi, err := buildinfo.ReadFile(path)
+	if err != nil {
+		t.Fatalf("build info: %v", err)
+	}
+	is119 := strings.HasPrefix(bi.GoVersion, "go1.19")
+	if legacy != is119 {
+		t.Errorf("built with %s; legacy=%v", bi.GoVersion, legacy)
+	}
+	settings := map[string]string{}
+	for _, s := range bi.Settings {
+		settings[s.Key] = s.Value
+		if strings.HasPrefix(s.Key, "vcs") {
+			t.Errorf("VCS stamp %s=%s: build with -buildvcs=false", s.Key, s.Value)
+		}
+	}
+	if settings["-trimpath"] != "true" {
+		t.Error("not built with -trimpath")
+	}
+	if settings["CGO_ENABLED"] != "1" {
+		t.Error("not built with cgo: Fyne's Windows driver needs it")
+	}
+	// release: Fyne would otherwise read a FyneApp.toml lying beside the
+	// .exe in the customer's Downloads folder.
+	tags := "," + settings["-tags"] + ","
+	for _, tag := range []string{"migrated_fynedo", "release"} {
+		if !strings.Contains(tags, ","+tag+",") {
+			t.Errorf("-tags %q lacks %s", settings["-tags"], tag)
+		}
+	}
+	ld := " " + settings["-ldflags"] + " "
+	for _, f := range []string{" -s ", " -w ", " -buildid= ", " -H windowsgui ", " -X main.version=" + version + " "} {
+		if !strings.Contains(ld, f) {
+			t.Errorf("-ldflags %q lacks %q", settings["-ldflags"], strings.TrimSpace(f))
+		}
+	}
+}
+
+// TestCatchesBareExe proves the checks can fail: a plain Go .exe has the
+// console subsystem, no icon, no version and no manifest.
+func TestCatchesBareExe(t *testing.T) {
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command")
+	}
+	dir := t.TempDir()
+	src := "package main\n\nfunc main() {}\n"
+	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module bare\n\ngo 1.19\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	exe := filepath.Join(dir, "bare.exe")
+	cmd := exec.Command(goBin, "build", "-o", exe, ".")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOOS=windows", "GOARCH=amd64", "CGO_ENABLED=0", "GOFLAGS=", "GOTOOLCHAIN=local")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	info, err := Inspect(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	problems := strings.Join(info.Problems(Want{Version: "0.1.0", Build: 1, Filename: "bare.exe", IconSizes: []int{16}}), "\n")
+	for _, want := range []string{"subsystem 3", "no icon group", "no VS_VERSION_INFO", "no manifest"} {
+		if !strings.Contains(problems, want) {
+			t.Errorf("problems do not mention %q:\n%s", want, problems)
+		}
+	}
+}
+
+func TestFixedVersion(t *testing.T) {
+	v, err := fixedVersion("2.10.3", 7)
+	if err != nil || v != [4]uint16{2, 10, 3, 7} {
+		t.Errorf("got %v, %v", v, err)
+	}
+	for _, bad := range []string{"1.2", "1.2.x", "1.2.-3", "1.2.03", "1.2.70000"} {
+		if _, err := fixedVersion(bad, 1); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}

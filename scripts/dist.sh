@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# Builds the release files a customer downloads, into dist/ (or $1):
+#   maildoctor.exe                       Windows 10/11, amd64 (current Go)
+#   maildoctor-legacy.exe                Windows 7 SP1 through 11 (Debian's Go 1.19)
+#   maildoctor-windows-amd64.zip         maildoctor.exe, zipped (mail filters drop bare .exe)
+#   maildoctor-legacy-windows-amd64.zip  maildoctor-legacy.exe, zipped
+#   maildoctor-linux-amd64.tar.xz        binary, .desktop (maildoctor:// links), icon, install.sh
+#   compat.html                          the compatibility table, once "compat --table" has HTML
+#   SHA256SUMS
+# Every file is stripped and reproducible: the same commit gives the same
+# bytes (-trimpath, empty build ID, no VCS stamp, archive dates from the
+# last commit). macOS cannot be built here: see docs/release.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+out=${1:-dist}
+GO=${GO:-go}
+GO119=${GO119:-/usr/lib/go-1.19/bin/go}
+MINGW_CC=${MINGW_CC:-x86_64-w64-mingw32-gcc}
+WINDRES=${WINDRES:-x86_64-w64-mingw32-windres}
+
+# --- what the build needs, installed only if missing ---------------------
+scripts/install-deps.sh build
+want=(gcc-mingw-w64-x86-64 golang-1.19-go xz-utils zip)
+missing=()
+for p in "${want[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "installing: ${missing[*]}"
+	sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo="sudo"
+	export DEBIAN_FRONTEND=noninteractive
+	$sudo apt-get -o DPkg::Lock::Timeout=600 update -qq
+	$sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# --- version and dates ----------------------------------------------------
+version=$(sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml)
+build=$(sed -n 's/^ *Build *= *\([0-9]*\).*/\1/p' FyneApp.toml)
+[[ $version =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || { echo "FyneApp.toml: Version \"$version\" is not MAJOR.MINOR.PATCH" >&2; exit 1; }
+build=${build:-0}
+# Archive members get the last commit's date, not the build's.
+SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || echo 0)}
+export SOURCE_DATE_EPOCH
+year=$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y)
+
+# no_emoji: the 4 MB colour emoji font, which no text of the app uses,
+# would put the .exe over its 25 MB budget. release: Fyne then does not
+# look for a FyneApp.toml beside the .exe (in the Downloads folder).
+flags=(-tags migrated_fynedo,no_emoji,release -trimpath -buildvcs=false)
+ldflags="-s -w -buildid= -X main.version=$version"
+
+rm -rf "$out"
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+work=$(mktemp -d)
+syso=$root/zz_release_windows_amd64.syso
+cleanup() {
+	rm -rf "$work"
+	rm -f "$syso"
+}
+trap cleanup EXIT
+
+step() { printf '== %s (%ss)\n' "$1" "$SECONDS"; }
+
+# --- Linux ----------------------------------------------------------------
+step "linux amd64"
+pkg=$work/maildoctor-linux-amd64
+mkdir -p "$pkg"
+CGO_ENABLED=1 GOOS=linux GOARCH=amd64 "$GO" build "${flags[@]}" -ldflags "$ldflags" -o "$pkg/maildoctor" .
+cp packaging/linux/app.maildoctor.maildoctor.desktop "$pkg/"
+cp assets/icon.png "$pkg/app.maildoctor.maildoctor.png"
+cp packaging/linux/install.sh "$pkg/"
+chmod 0755 "$pkg/maildoctor" "$pkg/install.sh"
+chmod 0644 "$pkg"/*.desktop "$pkg"/*.png
+# -T1: multi-threaded xz splits into blocks by timing-independent but
+# thread-count-dependent sizes; one thread gives the same bytes everywhere.
+tar --sort=name --mtime="@$SOURCE_DATE_EPOCH" --owner=0 --group=0 --numeric-owner \
+	--format=gnu -C "$work" -cf - maildoctor-linux-amd64 | xz -9e -T1 >"$out/maildoctor-linux-amd64.tar.xz"
+
+# --- Windows resources: icon, version, manifest -----------------------------
+step "windows resources"
+"$GO" run ./packaging/windows/mkico assets/icon.png "$work/maildoctor.ico"
+fv="${version//./,},$build"
+fvd="$version.$build"
+for name in maildoctor maildoctor-legacy; do
+	res=$work/res-$name
+	mkdir -p "$res"
+	cp "$work/maildoctor.ico" "$res/maildoctor.ico"
+	sed "s/@FILEVERSION_DOTS@/$fvd/g" packaging/windows/maildoctor.exe.manifest.in >"$res/maildoctor.exe.manifest"
+	desc="Mail Doctor"
+	[ "$name" = maildoctor-legacy ] && desc="Mail Doctor for Windows 7 and 8.1"
+	sed -e "s/@FILEVERSION_COMMAS@/$fv/g" -e "s/@VERSION@/$version/g" \
+		-e "s/@COMPANY@/Mail Doctor/g" -e "s/@DESCRIPTION@/$desc/g" \
+		-e "s/@COPYRIGHT@/© $year Mail Doctor/g" -e "s/@FILENAME@/$name.exe/g" \
+		packaging/windows/maildoctor.rc.in >"$res/maildoctor.rc"
+	(cd "$res" && "$WINDRES" -c 65001 -O coff -i maildoctor.rc -o "$work/$name.syso")
+done
+
+# The .syso must sit in package main's directory to be linked; it is
+# there only for the two Windows builds below and removed on exit. Its
+# _windows_amd64 suffix keeps every other build from seeing it.
+winbuild() { # name, go command
+	local name=$1
+	shift
+	cp "$work/$name.syso" "$syso"
+	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC="$MINGW_CC" "$@" build "${flags[@]}" \
+		-ldflags "$ldflags -H windowsgui" -o "$out/$name.exe" .
+	rm -f "$syso"
+}
+
+step "windows amd64"
+winbuild maildoctor "$GO"
+
+# Go 1.21+ programs do not start on Windows 7/8.1; Debian's Go 1.19 is the
+# newest that does (see shared/DESIGN.md). -mod=mod as in make build-legacy.
+step "windows amd64 legacy (Go 1.19)"
+GOTOOLCHAIN=local GOFLAGS=-mod=mod winbuild maildoctor-legacy "$GO119"
+
+# --- zips of the .exe files -----------------------------------------------
+step "zips"
+for name in maildoctor maildoctor-legacy; do
+	z=$work/zip-$name
+	mkdir -p "$z"
+	cp "$out/$name.exe" "$z/"
+	touch -d "@$SOURCE_DATE_EPOCH" "$z/$name.exe"
+	# -X: no uid/gid or extended times; TZ=UTC: the DOS date is local time.
+	(cd "$z" && TZ=UTC zip -q -X -9 "$out/$name-windows-amd64.zip" "$name.exe")
+done
+
+# --- the compatibility table as a web page --------------------------------
+# COMPAT-HTML: "compat --table --format html" arrives with the compat issue.
+# Until the command exists it answers "not available" and this is skipped;
+# any other failure fails the release build.
+step "compat.html"
+if "$pkg/maildoctor" compat --table --format html >"$work/compat.html" 2>"$work/compat.err"; then
+	cp "$work/compat.html" "$out/compat.html"
+elif grep -q "not available" "$work/compat.err"; then
+	echo "   skipped: $(head -n1 "$work/compat.err")"
+else
+	echo "compat --table --format html failed:" >&2
+	cat "$work/compat.err" >&2
+	exit 1
+fi
+
+(cd "$out" && sha256sum -- * | grep -v ' SHA256SUMS$' >SHA256SUMS)
+step "done: $out"
+(cd "$out" && ls -l)

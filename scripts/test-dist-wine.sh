@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Starts the legacy .exe the way a Windows 7 customer would, under Wine with
+# a Windows 7 prefix: the command line (output reaches the caller, exit
+# codes hold) and the window itself, with a screenshot to look at.
+#   scripts/test-dist-wine.sh [DIST]     default dist/; writes DIST/wine-win7.png
+# Only the legacy (Go 1.19) .exe: Wine 8 cannot start binaries from Go
+# 1.22+, which need ProcessPrng (shared/DESIGN.md).
+set -euo pipefail
+dir=$(cd "${1:-dist}" && pwd)
+exe=$dir/maildoctor-legacy.exe
+[ -f "$exe" ] || { echo "missing $exe: run make dist first" >&2; exit 1; }
+
+want=(wine wine64 xvfb x11-utils imagemagick)
+missing=()
+for p in "${want[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "installing: ${missing[*]}"
+	sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo="sudo"
+	export DEBIAN_FRONTEND=noninteractive
+	$sudo apt-get -o DPkg::Lock::Timeout=600 update -qq
+	$sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+work=$(mktemp -d)
+# A throwaway prefix: nothing of a developer's own Wine is touched.
+export WINEPREFIX=$work/win7 WINEARCH=win64 WINEDEBUG=-all
+# No Mono or Gecko download prompts: the app needs neither.
+export WINEDLLOVERRIDES="mscoree,mshtml="
+xvfb=""
+cleanup() {
+	WINEPREFIX=$WINEPREFIX wineserver -k 2>/dev/null || true
+	[ -z "$xvfb" ] || kill "$xvfb" 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+# A private display on a free number, so parallel runs do not collide.
+Xvfb -displayfd 5 -screen 0 1280x900x24 -nolisten tcp 5>"$work/display" 2>/dev/null &
+xvfb=$!
+for _ in $(seq 100); do [ -s "$work/display" ] && break; sleep 0.1; done
+[ -s "$work/display" ] || { echo "Xvfb did not start" >&2; exit 1; }
+export DISPLAY=:$(cat "$work/display")
+
+failed=0
+pass() { echo "ok    $*"; }
+fail() { echo "FAIL  $*"; failed=1; }
+skip() { echo "skip  $*"; }
+
+t0=$SECONDS
+wine wineboot --init >/dev/null 2>&1
+wine winecfg -v win7 >/dev/null 2>&1
+wineserver -w
+pass "Windows 7 prefix ready ($((SECONDS - t0)) s)"
+
+# run NAME ARGS…: the .exe's stdout, stderr and exit code into $work/NAME.*
+run() {
+	local name=$1
+	shift
+	set +e
+	wine "$exe" "$@" >"$work/$name.out" 2>"$work/$name.err" </dev/null
+	echo $? >"$work/$name.rc"
+	set -e
+}
+rc() { cat "$work/$1.rc"; }
+not_yet() { [ "$(rc "$1")" = 2 ] && grep -q "not available" "$work/$1.err"; }
+
+run help help
+if [ "$(rc help)" = 0 ] && grep -q "maildoctor check" "$work/help.out"; then
+	pass "help: usage on stdout, exit 0"
+else
+	fail "help: exit $(rc help), stdout: $(head -c 300 "$work/help.out")"
+fi
+
+run bad check
+if [ "$(rc bad)" = 2 ] && grep -q "missing the e-mail address" "$work/bad.err"; then
+	pass "check without an address: one line on stderr, exit 2"
+else
+	fail "check without an address: exit $(rc bad), stderr: $(head -c 300 "$work/bad.err")"
+fi
+
+# DETECT: "detect" arrives with its own issue; until then it answers
+# "not available" and this is skipped.
+run detect detect --json
+if not_yet detect; then
+	skip "detect --json: not in this build yet"
+elif [ "$(rc detect)" -le 1 ] && grep -Eq '"name" *: *"[^"]*Windows 7' "$work/detect.out"; then
+	pass "detect --json reports Windows 7 (exit $(rc detect))"
+else
+	fail "detect --json under a win7 prefix: exit $(rc detect), stdout: $(head -c 400 "$work/detect.out") stderr: $(head -c 300 "$work/detect.err")"
+fi
+
+# COMPAT: likewise until the compat issue lands.
+run compat compat --os "windows 7 sp1" --client "outlook 2010" --json
+if not_yet compat; then
+	skip "compat: not in this build yet"
+elif [ "$(rc compat)" -le 1 ] && grep -q '"verdict"' "$work/compat.out"; then
+	pass "compat --json answers (exit $(rc compat))"
+else
+	fail "compat: exit $(rc compat), stdout: $(head -c 400 "$work/compat.out") stderr: $(head -c 300 "$work/compat.err")"
+fi
+
+# The window: Fyne on Wine's OpenGL on Xvfb's software rendering.
+t0=$SECONDS
+wine "$exe" >"$work/gui.out" 2>&1 &
+found=""
+for _ in $(seq 180); do
+	if xwininfo -root -tree 2>/dev/null | grep -q '"Mail Doctor"'; then
+		found=1
+		break
+	fi
+	sleep 0.5
+done
+if [ -n "$found" ]; then
+	sleep 5 # let it paint "This computer"
+	shot=$dir/wine-win7.png
+	import -window root "$shot"
+	sd=$(identify -format '%[fx:standard_deviation]' "$shot")
+	if awk -v sd="$sd" 'BEGIN { exit !(sd > 0.02) }'; then
+		pass "window \"Mail Doctor\" opened in $((SECONDS - t0 - 5)) s; screenshot $shot"
+	else
+		fail "window opened but the screen is blank (standard deviation $sd): $shot"
+	fi
+else
+	fail "no \"Mail Doctor\" window within 90 s; output: $(tail -c 600 "$work/gui.out")"
+fi
+
+[ "$failed" -eq 0 ] && echo "wine: all passed"
+exit "$failed"
