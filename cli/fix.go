@@ -14,10 +14,7 @@ import (
 	"time"
 
 	"maildoctor.app/maildoctor/detect/clients"
-	"maildoctor.app/maildoctor/detect/clients/apple"
-	"maildoctor.app/maildoctor/detect/clients/linuxmail"
-	"maildoctor.app/maildoctor/detect/clients/outlook"
-	"maildoctor.app/maildoctor/detect/clients/thunderbird"
+	"maildoctor.app/maildoctor/detect/clients/scan"
 	"maildoctor.app/maildoctor/detect/discover"
 	"maildoctor.app/maildoctor/detect/server"
 	"maildoctor.app/maildoctor/detect/system"
@@ -110,7 +107,6 @@ func oneOf(s string, list []string) bool {
 // tests give a fixture home, a fake process list and no network.
 type fixDeps struct {
 	platform func() *system.Platform
-	scan     func(ctx context.Context, p *system.Platform) []clients.Client
 	resolver discover.Resolver // nil: the system's
 	// discoverHTTP fetches autoconfig files; nil: discovery's own client.
 	discoverHTTP *http.Client
@@ -119,17 +115,7 @@ type fixDeps struct {
 }
 
 func hostFixDeps() fixDeps {
-	return fixDeps{platform: system.Host, scan: scanClients}
-}
-
-// scanClients lists the mail programs every detector finds; each one
-// returns nothing on a system it does not belong to.
-func scanClients(ctx context.Context, p *system.Platform) []clients.Client {
-	var out []clients.Client
-	out = append(out, thunderbird.Detect(p)...)
-	out = append(out, outlook.Detect(p)...)
-	out = append(out, apple.Detect(p)...)
-	return append(out, linuxmail.Detect(ctx, p)...)
+	return fixDeps{platform: system.Host}
 }
 
 // runFix is "maildoctor fix".
@@ -179,24 +165,24 @@ type found struct {
 	account *clients.Account
 }
 
-// detect describes the computer and lists its accounts for email (all of
-// them when email is ""), each assessed against the provider profiles.
+// detect describes the computer (detect/clients/scan) and lists its
+// accounts for email (all of them when email is ""), each assessed
+// against the provider profiles.
 func (fx *fixer) detect(email string) (*system.Info, []found) {
 	fx.platform = fx.deps.platform()
-	info := system.Detect(fx.platform)
+	rep := scan.Computer(fx.ctx, fx.platform, scan.Options{Profiles: fx.profiles})
 	var out []found
-	for _, c := range fx.deps.scan(fx.ctx, fx.platform) {
-		c := c
-		clients.Assess(&c, fx.profiles)
-		for i := range c.Accounts {
-			a := &c.Accounts[i]
+	for i := range rep.Clients {
+		c := &rep.Clients[i]
+		for j := range c.Accounts {
+			a := &c.Accounts[j]
 			if a.Kind != "" || a.Email == "" || (email != "" && !strings.EqualFold(a.Email, email)) {
 				continue
 			}
-			out = append(out, found{&c, a})
+			out = append(out, found{c, a})
 		}
 	}
-	return info, out
+	return rep.OS, out
 }
 
 // servers discovers the address's servers (no network when a provider

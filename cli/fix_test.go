@@ -98,7 +98,6 @@ func fixDepsFor(home string, running ...string) fixDeps {
 					return ps, nil
 				}}
 		},
-		scan:         scanClients,
 		resolver:     fakeResolver{},
 		discoverHTTP: &http.Client{Transport: noNetwork{}},
 		http:         noNetwork{},
