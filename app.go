@@ -1,16 +1,15 @@
 package main
 
 import (
-	"context"
-	"runtime"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/lang"
 
 	"maildoctor.app/maildoctor/assets"
 	"maildoctor.app/maildoctor/detect/check"
+	"maildoctor.app/maildoctor/detect/compat"
 	"maildoctor.app/maildoctor/detect/discover"
+	"maildoctor.app/maildoctor/detect/system"
 	"maildoctor.app/maildoctor/gui"
 	"maildoctor.app/maildoctor/i18n"
 )
@@ -37,27 +36,31 @@ func runApp() int {
 		fyne.LogError("built-in profile", err)
 		return 3
 	}
+	kb, err := compat.Builtin()
+	if err != nil {
+		fyne.LogError("compatibility data", err)
+		return 3
+	}
 	a := app.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	w := a.NewWindow("Mail Doctor")
-	gui.New(a, w, gui.Deps{
+	host := &hostServices{platform: system.Host(), profiles: profiles}
+	ui := gui.New(a, w, gui.Deps{
 		Catalog:  cat,
 		Check:    check.Run,
-		Computer: describeComputer,
+		Computer: host.computer,
+		Plan:     host.plan,
+		Fixer:    host,
+		Compat:   kb,
 		Profiles: profiles,
 		Lang:     a.Preferences().StringWithFallback("lang", lang.SystemLocale().LanguageString()),
 		Version:  version,
 	})
+	host.tr = ui.Translator
 	w.Resize(fyne.NewSize(900, 680))
 	w.SetMaster()
 	w.ShowAndRun()
 	return 0
-}
-
-// describeComputer is what "This computer" shows until detection of the
-// mail clients lands: the system's own name.
-func describeComputer(ctx context.Context) (*gui.Computer, error) {
-	return &gui.Computer{OS: osName()}, nil
 }
 
 func defaultProfiles() ([]*discover.Profile, error) {
@@ -67,5 +70,3 @@ func defaultProfiles() ([]*discover.Profile, error) {
 	}
 	return []*discover.Profile{p}, nil
 }
-
-func osName() string { return runtime.GOOS }

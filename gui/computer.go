@@ -1,39 +1,24 @@
 package gui
 
 import (
-	"fmt"
+	"strconv"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"maildoctor.app/maildoctor/detect/clients"
+	"maildoctor.app/maildoctor/detect/clients/scan"
+	"maildoctor.app/maildoctor/detect/compat"
 	"maildoctor.app/maildoctor/detect/finding"
+	"maildoctor.app/maildoctor/detect/system"
 )
 
-// Computer is what "This computer" shows: the system, its TLS support and
-// every mail client with its accounts, each with findings in the shared
-// vocabulary (the screen translates them).
-type Computer struct {
-	OS       string
-	Findings []finding.Finding
-	Clients  []Client
-}
-
-// Client is one installed mail program.
-type Client struct {
-	ID, Name, Version string
-	Findings          []finding.Finding
-	Accounts          []Account
-}
-
-// Account is one account of a client, with its settings in one line each.
-type Account struct {
-	Email              string
-	Incoming, Outgoing string
-	Findings           []finding.Finding
-}
-
+// computerScreen is "This computer": the system and its TLS, then every
+// mail program with its compatibility verdict and each account with a
+// traffic light and one sentence.
 type computerScreen struct {
 	u       *UI
 	content fyne.CanvasObject
@@ -56,12 +41,11 @@ func (s *computerScreen) load() {
 	s.body.Refresh()
 	u.background(func() {
 		c, err := u.deps.Computer(u.ctx)
+		if err != nil {
+			c = &scan.Report{Findings: []finding.Finding{finding.New("gui.computer_failed", finding.Warn, "").WithEvidence(err.Error())}}
+		}
 		fyne.Do(func() {
-			if err != nil {
-				u.computer = &Computer{Findings: []finding.Finding{finding.New("gui.computer_failed", finding.Warn, "").WithEvidence(err.Error())}}
-			} else {
-				u.computer = c
-			}
+			u.computer = c
 			u.computerScreen.render()
 		})
 	})
@@ -73,55 +57,142 @@ func (s *computerScreen) render() {
 	if c == nil {
 		return
 	}
-	objs := []fyne.CanvasObject{bold(u.Tf("gui.computer.os", "os", c.OS))}
+	objs := []fyne.CanvasObject{}
+	if c.OS != nil {
+		objs = append(objs, bold(u.Tf("gui.computer.os", "os", osLine(c.OS))), widget.NewLabel(s.tlsLine(c.OS.TLS)))
+		for _, f := range u.localize(c.OS.Findings) {
+			objs = append(objs, u.findingCard(f, nil))
+		}
+	}
 	for _, f := range u.localize(c.Findings) {
 		objs = append(objs, u.findingCard(f, nil))
 	}
 	if len(c.Clients) == 0 {
 		objs = append(objs, wrapped(u.T("gui.computer.no_clients")))
 	}
-	for _, cl := range c.Clients {
-		objs = append(objs, s.clientCard(cl))
+	for i := range c.Clients {
+		objs = append(objs, s.clientCard(&c.Clients[i]))
 	}
 	objs = append(objs, container.NewHBox(widget.NewButtonWithIcon(u.T("gui.computer.test_account"), theme.MailComposeIcon(), func() { u.Select(TabAccount) })))
 	s.body.Objects = objs
 	s.body.Refresh()
 }
 
-// clientCard lists a client's accounts, each with its traffic light and
-// one sentence; a tap opens the fix for that account.
-func (s *computerScreen) clientCard(cl Client) fyne.CanvasObject {
+func osLine(i *system.Info) string {
+	parts := []string{i.Name}
+	if i.Version != "" && !strings.Contains(i.Name, i.Version) {
+		parts = append(parts, i.Version)
+	}
+	if i.Build != "" {
+		parts = append(parts, "("+i.Build+")")
+	}
+	return strings.Join(parts, " ")
+}
+
+func (s *computerScreen) tlsLine(t system.TLS) string {
+	var parts []string
+	for _, v := range []string{"1.0", "1.1", "1.2", "1.3"} {
+		parts = append(parts, "TLS "+v+": "+s.u.T("detect.tls_state."+string(t.Get(v))))
+	}
+	return s.u.Tf("detect.tls", "versions", strings.Join(parts, " · "))
+}
+
+// clientCard lists a program's verdict and its accounts; a tap on an
+// account opens the fix for it.
+func (s *computerScreen) clientCard(cl *clients.Client) fyne.CanvasObject {
 	u := s.u
 	var rows []fyne.CanvasObject
+	if v, ok := s.verdict(cl); ok {
+		rows = append(rows, s.verdictRow(v))
+	}
 	for _, f := range u.localize(cl.Findings) {
 		rows = append(rows, u.findingCard(f, nil))
 	}
 	if len(cl.Accounts) == 0 {
 		rows = append(rows, wrapped(u.T("gui.computer.no_accounts")))
 	}
-	for _, a := range cl.Accounts {
-		a := a
-		fs := u.localize(a.Findings)
-		sev := finding.Worst(fs)
-		sentence := u.T("gui.computer.account_ok")
-		if len(fs) > 0 && sev != finding.OK {
-			finding.Sort(fs)
-			sentence = fs[0].Title
-		}
-		open := widget.NewButtonWithIcon(u.T("gui.computer.fix"), theme.NavigateNextIcon(), func() {
-			u.state.email = a.Email
-			u.Select(TabFix)
-		})
-		if sev == finding.OK || sev == finding.Info {
-			open.Importance = widget.LowImportance
-		}
-		line := container.NewBorder(nil, nil, widget.NewIcon(severityIcon(sev)), open,
-			container.NewVBox(bold(a.Email), wrapped(sentence), widget.NewLabel(fmt.Sprintf("%s  /  %s", a.Incoming, a.Outgoing))))
-		rows = append(rows, line)
+	for i := range cl.Accounts {
+		rows = append(rows, s.accountRow(cl, &cl.Accounts[i]))
 	}
 	title := cl.Name
 	if cl.Version != "" {
 		title += " " + cl.Version
 	}
 	return section(title, container.NewVBox(rows...))
+}
+
+func (s *computerScreen) accountRow(cl *clients.Client, a *clients.Account) fyne.CanvasObject {
+	u := s.u
+	fs := u.localize(a.Findings)
+	sev := finding.Worst(fs)
+	sentence := u.T("gui.computer.account_ok")
+	if a.Kind != "" {
+		sentence = u.T("detect.kind." + a.Kind)
+	} else if len(fs) > 0 && sev != finding.OK {
+		finding.Sort(fs)
+		sentence = fs[0].Title
+	}
+	open := widget.NewButtonWithIcon(u.T("gui.computer.fix"), theme.NavigateNextIcon(), func() {
+		u.openFix(cl, a)
+	})
+	if sev == finding.OK || sev == finding.Info {
+		open.Importance = widget.LowImportance
+	}
+	email := a.Email
+	if email == "" {
+		email = u.T("detect.no_email")
+	}
+	details := []fyne.CanvasObject{bold(email), wrapped(sentence)}
+	if line := serversLine(u, a); line != "" {
+		details = append(details, widget.NewLabel(line))
+	}
+	return container.NewBorder(nil, nil, widget.NewIcon(severityIcon(sev)), open, container.NewVBox(details...))
+}
+
+func serversLine(u *UI, a *clients.Account) string {
+	var parts []string
+	for _, srv := range []*clients.Server{a.Incoming, a.Outgoing} {
+		if srv != nil && srv.Host != "" {
+			parts = append(parts, strings.ToUpper(string(srv.Protocol))+" "+srv.Addr()+" "+u.T("security."+string(srv.Security)))
+		}
+	}
+	return strings.Join(parts, "  /  ")
+}
+
+// verdict asks the knowledge base whether this program on this system
+// can reach a server that requires TLS 1.2 and has closed STARTTLS.
+func (s *computerScreen) verdict(cl *clients.Client) (compat.Verdict, bool) {
+	u := s.u
+	if u.deps.Compat == nil || u.computer == nil || u.computer.OS == nil {
+		return compat.Verdict{}, false
+	}
+	v, err := u.deps.Compat.EvaluateDetected(detectedOS(u.computer.OS), cl.ID, cl.Version, "1.2", true)
+	if err != nil || v.Verdict == compat.Undetermined {
+		return compat.Verdict{}, false
+	}
+	return v, true
+}
+
+func detectedOS(i *system.Info) compat.DetectedOS {
+	build := 0
+	if b := strings.SplitN(i.Build, ".", 2)[0]; b != "" {
+		build, _ = strconv.Atoi(b)
+	}
+	return compat.DetectedOS{Family: i.Family, Version: i.Version, Build: build}
+}
+
+// verdictRow says in one sentence whether the program can still connect,
+// with the actions folded under it.
+func (s *computerScreen) verdictRow(v compat.Verdict) fyne.CanvasObject {
+	u := s.u
+	sev := map[compat.Outcome]finding.Severity{compat.Works: finding.OK, compat.NeedsAction: finding.Warn, compat.Unsupported: finding.Fail}[v.Verdict]
+	head := container.NewBorder(nil, nil, widget.NewIcon(severityIcon(sev)), nil, bold(u.T("compat.verdict."+string(v.Verdict))))
+	if len(v.Actions) == 0 {
+		return head
+	}
+	var acts []fyne.CanvasObject
+	for _, a := range v.Actions {
+		acts = append(acts, wrapped("• "+u.tr.T(a.Key, a.Args)))
+	}
+	return container.NewVBox(head, widget.NewAccordion(widget.NewAccordionItem(u.T("gui.computer.actions"), container.NewVBox(acts...))))
 }

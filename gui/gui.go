@@ -14,21 +14,49 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"maildoctor.app/maildoctor/detect/check"
+	"maildoctor.app/maildoctor/detect/clients"
+	"maildoctor.app/maildoctor/detect/clients/scan"
+	"maildoctor.app/maildoctor/detect/compat"
 	"maildoctor.app/maildoctor/detect/discover"
+	"maildoctor.app/maildoctor/detect/system"
+	"maildoctor.app/maildoctor/fix/plan"
 	"maildoctor.app/maildoctor/i18n"
 )
 
 // Checker runs the account check; detect/check.Run in the app.
 type Checker func(ctx context.Context, opt check.Options) (*check.Report, error)
 
-// ComputerSource describes this computer, its mail clients and accounts.
-type ComputerSource func(ctx context.Context) (*Computer, error)
+// ComputerSource describes this computer, its mail clients and accounts;
+// detect/clients/scan in the app.
+type ComputerSource func(ctx context.Context) (*scan.Report, error)
+
+// PlanRequest is what the Fix screen asks a plan for: an address and,
+// when the fix is for an account found on this computer, its program.
+type PlanRequest struct {
+	Email   string
+	System  *system.Info
+	Client  *clients.Client
+	Account *clients.Account
+	// Check is the last account check of that address, if any.
+	Check *check.Report
+	// Compat is the compatibility verdict of Client on System, if known.
+	Compat string
+}
+
+// Planner makes the fix plan (fix/plan) for a request; it may use the
+// network (discovery, webmail) and runs off the UI goroutine.
+type Planner func(ctx context.Context, req PlanRequest) (*plan.Plan, error)
 
 // Deps is everything the screens need from outside.
 type Deps struct {
 	Catalog  *i18n.Catalog
 	Check    Checker
 	Computer ComputerSource
+	Plan     Planner
+	Fixer    Fixer
+	// Compat answers "can this program on this system still connect?";
+	// nil hides the verdicts.
+	Compat   *compat.KB
 	Profiles []*discover.Profile
 	// Lang is the starting language ("it", "en"); the user can switch.
 	Lang string
@@ -63,7 +91,9 @@ type UI struct {
 	bg       sync.WaitGroup
 	state    accountState
 	report   *check.Report
-	computer *Computer
+	computer *scan.Report
+	// fixFor is the account the Fix screen is about (nil: the last check).
+	fixFor *fixTarget
 
 	tabs           *container.AppTabs
 	computerScreen *computerScreen
@@ -109,6 +139,9 @@ func (u *UI) Tf(key string, kv ...string) string {
 	}
 	return u.tr.T(key, args)
 }
+
+// Translator is the current language's, for services that render text.
+func (u *UI) Translator() i18n.Translator { return u.tr }
 
 // Lang is the language shown.
 func (u *UI) Lang() string { return u.tr.Lang() }

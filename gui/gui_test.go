@@ -14,9 +14,15 @@ import (
 
 	"maildoctor.app/maildoctor/assets"
 	"maildoctor.app/maildoctor/detect/check"
+	"maildoctor.app/maildoctor/detect/clients"
+	"maildoctor.app/maildoctor/detect/clients/scan"
+	"maildoctor.app/maildoctor/detect/compat"
+	"maildoctor.app/maildoctor/detect/discover"
 	"maildoctor.app/maildoctor/detect/finding"
 	"maildoctor.app/maildoctor/detect/probe"
 	"maildoctor.app/maildoctor/detect/server"
+	"maildoctor.app/maildoctor/detect/system"
+	"maildoctor.app/maildoctor/fix/plan"
 	"maildoctor.app/maildoctor/i18n"
 )
 
@@ -74,14 +80,11 @@ func newTestUI(t *testing.T, fc *fakeCheck, lang string) (*UI, fyne.Window) {
 	}
 	w := test.NewWindow(widget.NewLabel(""))
 	w.Resize(fyne.NewSize(900, 700))
-	computer := func(context.Context) (*Computer, error) {
-		return &Computer{OS: "Windows 7 SP1", Clients: []Client{{
-			ID: "thunderbird", Name: "Thunderbird", Version: "115.3",
-			Accounts: []Account{{Email: "mario@cliente.it", Incoming: "imap.cliente.it:143 STARTTLS", Outgoing: "smtp.cliente.it:587 STARTTLS",
-				Findings: []finding.Finding{finding.New("starttls.in_use", finding.Warn, "thunderbird", "protocol", "IMAP", "port", "143", "tls_port", "993")}}},
-		}}}, nil
+	kb, err := compat.Builtin()
+	if err != nil {
+		t.Fatal(err)
 	}
-	u := New(a, w, Deps{Catalog: cat, Check: fc.run, Computer: computer, Lang: lang})
+	u := New(a, w, Deps{Catalog: cat, Check: fc.run, Computer: fakeComputer, Plan: fakePlan, Compat: kb, Lang: lang})
 	t.Cleanup(func() {
 		// The window's close handler ends the UI's context: close only
 		// windows a test left open.
@@ -91,6 +94,40 @@ func newTestUI(t *testing.T, fc *fakeCheck, lang string) (*UI, fyne.Window) {
 	})
 	u.WaitIdle()
 	return u, w
+}
+
+// fakeComputer is a Windows 7 with Outlook 2010 and a Thunderbird whose
+// account still uses STARTTLS.
+func fakeComputer(context.Context) (*scan.Report, error) {
+	return &scan.Report{
+		OS: &system.Info{Family: "windows", Name: "Windows 7 Professional", Version: "6.1", Build: "7601", Kernel: "6.1.7601",
+			TLS: system.TLS{V10: system.Default, V11: system.Off, V12: system.Off, V13: system.No}},
+		Clients: []clients.Client{
+			{ID: "thunderbird", Name: "Thunderbird", Version: "115.3", Accounts: []clients.Account{{
+				Email: "mario@cliente.it", Key: "account1",
+				Incoming: &clients.Server{Protocol: server.IMAP, Host: "imap.cliente.it", Port: 143, Security: server.StartTLS},
+				Outgoing: &clients.Server{Protocol: server.SMTP, Host: "smtp.cliente.it", Port: 587, Security: server.StartTLS},
+				Findings: []finding.Finding{finding.New("starttls.in_use", finding.Warn, "thunderbird", "protocol", "IMAP", "port", "143", "tls_port", "993")},
+			}}},
+			{ID: "outlook", Name: "Microsoft Outlook 2010", Version: "14.0.7015"},
+		},
+	}, nil
+}
+
+// fakePlan plans with fix/plan itself from the request, with fixed
+// servers instead of discovery.
+func fakePlan(_ context.Context, req PlanRequest) (*plan.Plan, error) {
+	servers := []discover.Server{}
+	for _, p := range server.Protocols {
+		host := map[server.Protocol]string{server.IMAP: "imap.cliente.it", server.POP3: "pop.cliente.it", server.SMTP: "smtp.cliente.it"}[p]
+		servers = append(servers, discover.Server{Endpoint: server.Endpoint{Protocol: p, Host: host, Port: server.DefaultPort(p, server.TLS), Security: server.TLS}})
+	}
+	in := plan.Input{Email: req.Email, Servers: servers, System: req.System, Client: req.Client, Account: req.Account, Compat: req.Compat,
+		Webmail: "https://webmail.cliente.it/"}
+	if req.Check != nil {
+		in.Findings = req.Check.Findings
+	}
+	return plan.Build(in)
 }
 
 func TestEnterStartsCheckAndShowsProgress(t *testing.T) {
@@ -179,6 +216,7 @@ func TestFailingResultShowsFix(t *testing.T) {
 	if u.tabs.SelectedIndex() != TabFix {
 		t.Fatalf("tab %d selected, want Fix", u.tabs.SelectedIndex())
 	}
+	u.WaitIdle()
 	fixTexts := allText(u.fix.body)
 	if !contains(fixTexts, "server7.hoster.it") || !contains(fixTexts, "993") || !contains(fixTexts, "SSL/TLS") {
 		t.Errorf("Fix screen does not give the values: %v", fixTexts)
@@ -235,13 +273,13 @@ func TestEveryScreenTranslated(t *testing.T) {
 // looksTechnical: host names, addresses, ports and versions are not
 // translated.
 func looksTechnical(s string) bool {
-	return !strings.ContainsAny(s, " ") || strings.Contains(s, "@") || strings.Contains(s, ":") || strings.HasPrefix(s, "Thunderbird") || strings.HasPrefix(s, "Windows")
+	return !strings.ContainsAny(s, " ") || strings.Contains(s, "@") || strings.Contains(s, ":") || strings.HasPrefix(s, "Thunderbird") || strings.HasPrefix(s, "Windows") || strings.HasPrefix(s, "Microsoft")
 }
 
 func TestComputerScreenShowsAccounts(t *testing.T) {
 	u, _ := newTestUI(t, &fakeCheck{}, "it")
 	texts := allText(u.computerScreen.body)
-	for _, want := range []string{"Sistema: Windows 7 SP1", "mario@cliente.it", "Passa IMAP da STARTTLS (porta 143) a SSL/TLS (porta 993)"} {
+	for _, want := range []string{"Sistema: Windows 7 Professional", "mario@cliente.it", "Passa IMAP da STARTTLS (porta 143) a SSL/TLS (porta 993)"} {
 		if !contains(texts, want) {
 			t.Errorf("This computer does not show %q: %v", want, texts)
 		}
@@ -249,6 +287,11 @@ func TestComputerScreenShowsAccounts(t *testing.T) {
 	test.Tap(findButton(u.computerScreen.body, "Cosa fare"))
 	if u.tabs.SelectedIndex() != TabFix {
 		t.Error("the account's button does not open Fix")
+	}
+	u.WaitIdle()
+	fixTexts := allText(u.fix.body)
+	if !contains(fixTexts, "imap.cliente.it") || !contains(fixTexts, "Thunderbird") {
+		t.Errorf("Fix does not show Thunderbird's plan for the account: %v", fixTexts)
 	}
 }
 

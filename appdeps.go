@@ -1,0 +1,66 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"maildoctor.app/maildoctor/detect/clients/scan"
+	"maildoctor.app/maildoctor/detect/discover"
+	"maildoctor.app/maildoctor/detect/system"
+	"maildoctor.app/maildoctor/fix/advise"
+	"maildoctor.app/maildoctor/fix/apply"
+	"maildoctor.app/maildoctor/fix/export"
+	"maildoctor.app/maildoctor/fix/plan"
+	"maildoctor.app/maildoctor/gui"
+	"maildoctor.app/maildoctor/i18n"
+)
+
+// hostServices connect the app's screens to this computer: detection,
+// plans, the automatic fix and the exports.
+type hostServices struct {
+	platform *system.Platform
+	profiles []*discover.Profile
+	tr       func() i18n.Translator
+}
+
+func (h *hostServices) computer(ctx context.Context) (*scan.Report, error) {
+	return scan.Computer(ctx, h.platform, scan.Options{Profiles: h.profiles}), nil
+}
+
+func (h *hostServices) plan(ctx context.Context, req gui.PlanRequest) (*plan.Plan, error) {
+	return advise.Plan(ctx, advise.Request{
+		Email: req.Email, System: req.System, Client: req.Client, Account: req.Account,
+		Check: req.Check, Compat: req.Compat, Profiles: h.profiles,
+	}, advise.Options{})
+}
+
+func (h *hostServices) applyOptions() apply.Options {
+	return apply.Options{Processes: h.platform.Processes}
+}
+
+func (h *hostServices) Apply(p *plan.Plan) (*apply.Result, error) {
+	return apply.Plan(p, h.applyOptions())
+}
+
+func (h *hostServices) Undo(p *plan.Plan) (*apply.UndoResult, error) {
+	if p.Current == nil {
+		return nil, apply.ErrNotAutomatic
+	}
+	return apply.Undo(p.Card, *p.Current, h.applyOptions())
+}
+
+func (h *hostServices) Export(kind string, p *plan.Plan) ([]byte, string, error) {
+	switch kind {
+	case plan.ExportAutoconfig:
+		data, err := export.Autoconfig(p.Settings)
+		return data, "config-v1.1.xml", err
+	case plan.ExportMobileconfig:
+		data, err := export.Mobileconfig(p.Settings, export.MobileconfigOptions{})
+		return data, "mail.mobileconfig", err
+	case plan.ExportReg:
+		return export.Reg(), "maildoctor-tls12.reg", nil
+	case plan.ExportCard:
+		return []byte(export.Card(p.Settings, h.tr())), "mail-settings.txt", nil
+	}
+	return nil, "", fmt.Errorf("unknown export %q", kind)
+}
