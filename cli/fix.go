@@ -18,6 +18,7 @@ import (
 	"maildoctor.app/maildoctor/detect/discover"
 	"maildoctor.app/maildoctor/detect/server"
 	"maildoctor.app/maildoctor/detect/system"
+	"maildoctor.app/maildoctor/fix/advise"
 	"maildoctor.app/maildoctor/fix/apply"
 	"maildoctor.app/maildoctor/fix/export"
 	"maildoctor.app/maildoctor/fix/plan"
@@ -185,43 +186,16 @@ func (fx *fixer) detect(email string) (*system.Info, []found) {
 	return rep.OS, out
 }
 
-// servers discovers the address's servers (no network when a provider
-// profile covers the domain) and its webmail page.
-func (fx *fixer) servers(email string) (*discover.Result, string, error) {
-	res, err := discover.Find(fx.ctx, email, discover.Options{Profiles: fx.profiles, Resolver: fx.deps.resolver, HTTP: fx.deps.discoverHTTP})
-	if err != nil {
-		return nil, "", usagef("%v", err)
-	}
-	profWeb := ""
-	if res.Profile != nil {
-		profWeb = res.Profile.Webmail
-	}
-	web, err := webmail.Find(fx.ctx, email, profWeb, webmail.Options{Client: fx.deps.http})
-	if err != nil {
-		return nil, "", usagef("%v", err)
-	}
-	return res, web, nil
-}
-
+// plan asks fix/advise for the plan of email, for the program and account
+// fd when given, and localizes it.
 func (fx *fixer) plan(email string, info *system.Info, fd *found) (*plan.Plan, error) {
-	res, web, err := fx.servers(email)
-	if err != nil {
-		return nil, err
-	}
-	in := plan.Input{Email: email, Servers: res.Servers, Webmail: web, System: info}
-	if res.Profile != nil {
-		in.Provider = res.Profile.DisplayName
-	}
-	if info != nil {
-		in.Findings = append(in.Findings, info.Findings...)
-	}
+	req := advise.Request{Email: email, System: info, Profiles: fx.profiles}
 	if fd != nil {
-		in.Client, in.Account = fd.client, fd.account
-		in.Findings = append(in.Findings, fd.client.Findings...)
-		in.Findings = append(in.Findings, fd.account.Findings...)
+		req.Client, req.Account = fd.client, fd.account
 	}
-	p, err := plan.Build(in)
-	if errors.Is(err, plan.ErrNoServers) {
+	p, err := advise.Plan(fx.ctx, req, advise.Options{Resolver: fx.deps.resolver, DiscoverHTTP: fx.deps.discoverHTTP, Web: fx.deps.http})
+	var none *advise.NoServersError
+	if errors.As(err, &none) {
 		return nil, &noServersError{email}
 	}
 	if err != nil {
@@ -497,18 +471,15 @@ func (fx *fixer) exportData(email string) (data []byte, note string, err error) 
 	if fx.flags.export == "reg" {
 		return export.Reg(), "fix.export.reg_note", nil
 	}
-	res, web, err := fx.servers(email)
+	p, err := fx.plan(email, nil, nil)
+	var none *noServersError
+	if errors.As(err, &none) {
+		return nil, "", usagef("%v", err)
+	}
 	if err != nil {
 		return nil, "", err
 	}
-	s := plan.SettingsFor(email, res.Servers, nil)
-	if s.Empty() {
-		return nil, "", usagef("%v", &noServersError{email})
-	}
-	s.Webmail = web
-	if res.Profile != nil {
-		s.Provider = res.Profile.DisplayName
-	}
+	s := p.Settings
 	switch fx.flags.export {
 	case "autoconfig":
 		data, err = export.Autoconfig(s)
