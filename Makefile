@@ -87,3 +87,13 @@ dist-repro:
 # dist-startup: start-up of the app to its first frame, and of subcommands.
 dist-startup:
 	scripts/dist-startup.sh
+
+# test-wine: detect/'s Windows code for real under Wine (Debian's wine and
+# Go 1.19): the detect/ unit tests as Windows binaries, then
+# "maildoctor detect" on registries filled with `wine reg import` for
+# Outlook 2010/2016, Windows Live Mail, Outlook Express and SChannel, with
+# the Windows version switched by `winecfg -v` (win7, win81, win10, XP).
+.PHONY: test-wine
+test-wine:
+	@command -v wine >/dev/null || apt-get install -y wine wine64
+	scripts/test-wine.sh

@@ -86,7 +86,8 @@ func renderDetect(w io.Writer, rep *scan.Report, tr i18n.Translator) {
 	fmt.Fprintln(w)
 	o := rep.OS
 	osLine := o.Name
-	if o.Version != "" && !strings.Contains(o.Name, o.Version) {
+	// Windows without a DisplayVersion has only "6.1": the name says it all.
+	if o.Version != "" && !strings.Contains(o.Name, o.Version) && !(o.Family == "windows" && strings.Contains(o.Version, ".")) {
 		osLine += " " + o.Version
 	}
 	if o.ServicePack != "" {

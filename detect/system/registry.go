@@ -2,7 +2,6 @@ package system
 
 import (
 	"encoding/binary"
-	"errors"
 	"io/fs"
 	"sort"
 	"strconv"
@@ -369,5 +368,3 @@ func (m *MemRegistry) Value(root Root, path, name string) (Value, error) {
 	return v.v, nil
 }
 
-// errRegistryUnavailable is what a registry answers on systems without one.
-var errRegistryUnavailable = errors.New("no registry on this system")

@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Writes the .reg fixtures of this directory (run: python3 mkreg.py).
 
-The values are typed as Outlook, Windows Live Mail, Outlook Express and
+The files are UTF-16LE with a byte-order mark, as regedit exports them
+(Wine's `reg import`, like regedit, reads hex(2) data of a 5.00 file as
+UTF-16 only in a UTF-16 file). The values are typed as Outlook, Windows Live Mail, Outlook Express and
 Windows store them (shared/research/detection.md §2.3-2.5): Outlook 2007+
 strings as REG_BINARY UTF-16LE with a trailing NUL (LaZagne issue #98 dump,
 OpaqueMail Form1.Save.cs), ports and security as REG_DWORD; Outlook Express
 strings as REG_SZ. The files use regedit's "Windows Registry Editor Version
-5.00" syntax in ASCII, which both system.ParseReg and `wine reg import` read.
+5.00" syntax, which both system.ParseReg and `wine reg import` read.
 """
 
 def b16(s):
@@ -30,7 +32,8 @@ def write(name, keys):
         for k, v in values:
             out.append(("@" if k == "" else sz(k)) + "=" + v)
         out.append("")
-    open(name, "w", newline="\r\n").write("\n".join(out))
+    text = "\r\n".join(out) + "\r\n"
+    open(name, "wb").write(b"\xff\xfe" + text.encode("utf-16-le"))
 
 IAM = "9375CFF0413111d3B88A00104B2A6676"
 HKCU, HKLM = "HKEY_CURRENT_USER", "HKEY_LOCAL_MACHINE"
