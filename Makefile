@@ -97,3 +97,10 @@ dist-startup:
 test-wine:
 	@command -v wine >/dev/null || apt-get install -y wine wine64
 	scripts/test-wine.sh
+
+# docs: regenerate docs/compat.md, the published compatibility matrix, from
+# assets/compat (cli's TestCompatDocsUpToDate fails when it is stale).
+.PHONY: docs
+docs:
+	$(GO) run . compat --table --format md --lang en > docs/compat.md.tmp
+	mv docs/compat.md.tmp docs/compat.md

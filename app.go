@@ -1,15 +1,18 @@
 package main
 
 import (
+	"context"
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/lang"
+	"time"
 
 	"maildoctor.app/maildoctor/assets"
 	"maildoctor.app/maildoctor/detect/check"
 	"maildoctor.app/maildoctor/detect/compat"
 	"maildoctor.app/maildoctor/detect/discover"
 	"maildoctor.app/maildoctor/detect/system"
+	"maildoctor.app/maildoctor/fix/register"
 	"maildoctor.app/maildoctor/gui"
 	"maildoctor.app/maildoctor/i18n"
 )
@@ -20,8 +23,9 @@ var version = "0.1.0-dev"
 // appID names the app for its preferences; it matches FyneApp.toml.
 const appID = "app.maildoctor.maildoctor"
 
-// runApp opens the window on "This computer".
-func runApp() int {
+// runApp opens the window on "This computer", or on "Test my account"
+// filled in from a support link.
+func runApp(supportLink string) int {
 	// Fyne's own dialogs use the same translation files.
 	if err := lang.AddTranslationsFS(assets.Translations, "translation"); err != nil {
 		fyne.LogError("loading translations", err)
@@ -53,10 +57,25 @@ func runApp() int {
 		Fixer:    host,
 		Compat:   kb,
 		Profiles: profiles,
-		Lang:     a.Preferences().StringWithFallback("lang", lang.SystemLocale().LanguageString()),
-		Version:  version,
+		LoadProfile: func(url string) (*discover.Profile, error) {
+			ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+			defer cancel()
+			return discover.LoadProfile(ctx, url, nil)
+		},
+		Lang:    a.Preferences().StringWithFallback("lang", lang.SystemLocale().LanguageString()),
+		Version: version,
 	})
 	host.tr = ui.Translator
+	if supportLink != "" {
+		ui.OpenLink(supportLink)
+	}
+	// Links an agent sends open this program from now on; per user, no
+	// administrator needed.
+	go func() {
+		if err := register.Self(); err != nil {
+			fyne.LogError("registering maildoctor:// links", err)
+		}
+	}()
 	w.Resize(fyne.NewSize(900, 680))
 	w.SetMaster()
 	w.ShowAndRun()

@@ -22,8 +22,15 @@ func main() {
 	if term.IsTerminal(int(os.Stdin.Fd())) {
 		env.ReadPassword = askPassword
 	}
-	if len(os.Args) < 2 {
-		os.Exit(runApp())
+	switch {
+	case len(os.Args) < 2:
+		os.Exit(runApp(""))
+	case os.Args[1] == "open":
+		if len(os.Args) != 3 {
+			fmt.Fprintln(os.Stderr, "maildoctor open: give one support link (maildoctor://open?email=…)")
+			os.Exit(cli.ExitUsage)
+		}
+		os.Exit(runApp(os.Args[2]))
 	}
 	os.Exit(cli.Run(ctx, os.Args[1:], env))
 }

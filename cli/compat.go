@@ -1,8 +1,241 @@
 package cli
 
-import "context"
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
 
-// runCompat is "maildoctor compat"; it arrives with its own issue.
+	"maildoctor.app/maildoctor/detect/compat"
+	"maildoctor.app/maildoctor/i18n"
+)
+
+// compatFlags are the flags of "maildoctor compat".
+type compatFlags struct {
+	os, client     string
+	serverTLS      string
+	starttlsClosed bool
+	json           bool
+	lang           string
+	table          bool
+	format         string
+}
+
+func parseCompat(args []string) (compatFlags, error) {
+	var f compatFlags
+	fs := flag.NewFlagSet("compat", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&f.os, "os", "", "")
+	fs.StringVar(&f.client, "client", "", "")
+	fs.StringVar(&f.serverTLS, "server-tls", "1.2", "")
+	fs.BoolVar(&f.starttlsClosed, "starttls-closed", false, "")
+	fs.BoolVar(&f.json, "json", false, "")
+	fs.StringVar(&f.lang, "lang", "", "")
+	fs.BoolVar(&f.table, "table", false, "")
+	fs.StringVar(&f.format, "format", "", "")
+	if err := fs.Parse(args); err != nil {
+		return f, usagef("%s", flagError(err))
+	}
+	if fs.NArg() > 0 {
+		return f, usagef("unexpected argument %q: use --os and --client (quote names with spaces)", fs.Arg(0))
+	}
+	return f, checkCompatFlags(f)
+}
+
+func checkCompatFlags(f compatFlags) error {
+	switch {
+	case f.lang != "" && f.lang != "it" && f.lang != "en":
+		return usagef("--lang must be it or en")
+	case f.table && (f.os != "" || f.client != "" || f.starttlsClosed || f.serverTLS != "1.2"):
+		return usagef("--table prints the whole matrix: drop --os, --client, --server-tls and --starttls-closed")
+	case f.table && f.json:
+		return usagef("--table takes --format json, not --json")
+	case f.table && f.format != "" && !validFormat(f.format):
+		return usagef("--format must be one of %s", strings.Join(compat.TableFormats(), ", "))
+	case !f.table && f.format != "":
+		return usagef("--format goes with --table")
+	case !f.table && f.os == "" && f.client == "":
+		return usagef("say what to check: --os TEXT and/or --client TEXT, or --table")
+	case f.serverTLS != "1.2" && f.serverTLS != "1.3":
+		return usagef("--server-tls must be 1.2 or 1.3")
+	}
+	return nil
+}
+
+func validFormat(s string) bool {
+	for _, f := range compat.TableFormats() {
+		if s == f {
+			return true
+		}
+	}
+	return false
+}
+
 func runCompat(ctx context.Context, args []string, env Env) error {
-	return usagef("%q is not available in this version yet", "compat")
+	f, err := parseCompat(args)
+	if err != nil {
+		return err
+	}
+	tr, err := translator(f.lang, env)
+	if err != nil {
+		return err
+	}
+	kb, err := compat.Builtin()
+	if err != nil {
+		return err
+	}
+	if f.table {
+		format := f.format
+		if format == "" {
+			format = "md"
+		}
+		return kb.WriteTable(env.Stdout, format, tr.T)
+	}
+	v, err := evaluateCompat(kb, f)
+	if err != nil {
+		return err
+	}
+	if f.json {
+		if err := writeCompatJSON(env.Stdout, v, f, tr); err != nil {
+			return err
+		}
+	} else {
+		renderCompat(env.Stdout, v, f, tr)
+	}
+	if v.Verdict != compat.Works {
+		return errProblems
+	}
+	return nil
+}
+
+// evaluateCompat matches the free text and evaluates it; an unknown name
+// is bad input, with the closest known names on the same line.
+func evaluateCompat(kb *compat.KB, f compatFlags) (compat.Verdict, error) {
+	q := compat.Query{ServerMinTLS: f.serverTLS, STARTTLSClosed: f.starttlsClosed}
+	if f.os != "" {
+		o, sugg, err := kb.MatchOS(f.os)
+		if err != nil {
+			return compat.Verdict{}, usagef("--os: %v%s", err, closest(sugg))
+		}
+		q.OS, q.OSVersion = o.Ref(), o.Version
+	}
+	if f.client != "" {
+		c, sugg, err := kb.MatchClient(f.client)
+		if err != nil {
+			return compat.Verdict{}, usagef("--client: %v%s", err, closest(sugg))
+		}
+		q.Client, q.ClientVersion = c.Ref(), c.Version
+	}
+	v, err := kb.Evaluate(q)
+	if err != nil {
+		return v, usagef("%v", err)
+	}
+	return v, nil
+}
+
+func closest(sugg []string) string {
+	if len(sugg) == 0 {
+		return ""
+	}
+	return "; closest known: " + strings.Join(sugg, ", ")
+}
+
+// compatJSON is the stable shape of "compat --json" (DESIGN.md).
+type compatJSON struct {
+	OS             *compat.OS              `json:"os"`
+	Client         *compat.Client          `json:"client"`
+	ServerTLS      string                  `json:"server_tls"`
+	STARTTLSClosed bool                    `json:"starttls_closed"`
+	TLS            map[string]compat.State `json:"tls"`
+	Verdict        compat.Outcome          `json:"verdict"`
+	Summary        string                  `json:"summary"`
+	Actions        []actionJSON            `json:"actions"`
+	Reasons        []string                `json:"reasons"`
+	Sources        []string                `json:"sources"`
+	Notes          []string                `json:"notes"`
+}
+
+type actionJSON struct {
+	Kind string `json:"kind"`
+	KB   string `json:"kb,omitempty"`
+	Text string `json:"text"`
+}
+
+func writeCompatJSON(w io.Writer, v compat.Verdict, f compatFlags, tr i18n.Translator) error {
+	out := compatJSON{OS: v.OS, Client: v.Client, ServerTLS: v.ServerMinTLS, STARTTLSClosed: f.starttlsClosed,
+		TLS: map[string]compat.State{}, Verdict: v.Verdict, Summary: tr.T("compat.verdict."+string(v.Verdict), nil),
+		Actions: []actionJSON{}, Reasons: reasonTexts(v, tr), Sources: v.Sources, Notes: v.Notes}
+	for ver, s := range v.TLS {
+		out.TLS[ver] = s.State
+	}
+	for _, a := range v.Actions {
+		out.Actions = append(out.Actions, actionJSON{Kind: a.Kind, KB: a.KB, Text: tr.T(a.Key, a.Args)})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+func reasonTexts(v compat.Verdict, tr i18n.Translator) []string {
+	out := []string{}
+	for _, r := range v.Reasons {
+		out = append(out, tr.T(r.Key, r.Args))
+	}
+	return out
+}
+
+// renderCompat writes the answer for a person: what was understood, the
+// TLS versions, the verdict, why, what to do, and the sources.
+func renderCompat(w io.Writer, v compat.Verdict, f compatFlags, tr i18n.Translator) {
+	fmt.Fprintln(w, tr.T("compat.heading", nil))
+	if v.OS != nil {
+		fmt.Fprintln(w, tr.T("compat.label.os", map[string]string{"name": nameWithVersion(v.OS.Name, v.OS.Version)}))
+	}
+	if v.Client != nil {
+		fmt.Fprintln(w, tr.T("compat.label.client", map[string]string{"name": nameWithVersion(v.Client.Name, v.Client.Version)}))
+	}
+	closed := ""
+	if f.starttlsClosed {
+		closed = "yes"
+	}
+	fmt.Fprintln(w, tr.T("compat.label.server", map[string]string{"version": v.ServerMinTLS, "closed": closed}))
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, tr.T("compat.section.tls", nil))
+	for _, ver := range compat.TLSVersions() {
+		fmt.Fprintf(w, "  TLS %s  %s\n", ver, tr.T("compat.cell."+string(v.TLS[ver].State), nil))
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, tr.T("compat.verdict."+string(v.Verdict), nil))
+	writeList(w, tr.T("compat.section.why", nil), reasonTexts(v, tr), "  - ")
+	var todo []string
+	for _, a := range v.Actions {
+		todo = append(todo, tr.T(a.Key, a.Args))
+	}
+	writeList(w, tr.T("compat.section.todo", nil), todo, "")
+	writeList(w, tr.T("compat.section.sources", nil), v.Sources, "  - ")
+}
+
+func nameWithVersion(name, version string) string {
+	if version == "" || strings.Contains(name, version) {
+		return name
+	}
+	return name + " (" + version + ")"
+}
+
+// writeList writes a titled list; an empty marker numbers the items.
+func writeList(w io.Writer, title string, items []string, marker string) {
+	if len(items) == 0 {
+		return
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, title)
+	for i, it := range items {
+		m := marker
+		if m == "" {
+			m = fmt.Sprintf("  %d. ", i+1)
+		}
+		fmt.Fprintln(w, m+it)
+	}
 }

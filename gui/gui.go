@@ -62,8 +62,10 @@ type Deps struct {
 	Lang string
 	// Version is shown in the About box.
 	Version string
-	// SupportEmail receives "Send to support" (the provider profile's).
+	// SupportEmail receives "Send to support" when no profile names one.
 	SupportEmail string
+	// LoadProfile fetches a profile a support link names.
+	LoadProfile ProfileLoader
 }
 
 // Tab indexes, in the order the tabs appear.
@@ -178,8 +180,11 @@ func (u *UI) build(selected int) {
 	)
 	u.tabs.SelectIndex(selected)
 	u.tabs.OnSelected = func(*container.TabItem) {
-		if u.tabs.SelectedIndex() == TabFix {
+		switch u.tabs.SelectedIndex() {
+		case TabFix:
 			u.fix.render()
+		case TabSupport:
+			u.support.render()
 		}
 	}
 	u.win.SetTitle(u.T("gui.title"))

@@ -23,6 +23,7 @@ import (
 	"maildoctor.app/maildoctor/detect/server"
 	"maildoctor.app/maildoctor/detect/system"
 	"maildoctor.app/maildoctor/fix/plan"
+	"maildoctor.app/maildoctor/fix/report"
 	"maildoctor.app/maildoctor/i18n"
 )
 
@@ -386,4 +387,63 @@ func findButton(o fyne.CanvasObject, text string) *widget.Button {
 	}
 	walk(o)
 	return found
+}
+
+func TestSupportCodeRoundTrip(t *testing.T) {
+	fc := &fakeCheck{report: failingReport()}
+	u, _ := newTestUI(t, fc, "en")
+	test.Type(u.account.email, "mario@cliente.it")
+	test.Type(u.account.password, "Segreta-123")
+	test.Tap(u.account.start)
+	u.WaitIdle()
+	u.Select(TabSupport)
+	test.Tap(findButton(u.support.body, "Copy the support code"))
+	code := u.app.Clipboard().Content()
+	if !strings.HasPrefix(code, "MD1-") {
+		t.Fatalf("clipboard = %q, want a support code", code)
+	}
+	if strings.Contains(code, "Segreta-123") {
+		t.Fatal("the code holds the password")
+	}
+	rep, err := report.Decode(code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Check == nil || rep.Check.Email != "mario@cliente.it" || !finding.Has(rep.Check.Findings, "cert.hostname_mismatch") {
+		t.Errorf("decoded report = %+v", rep.Check)
+	}
+	if rep.Computer == nil || rep.Computer.OS.Name != "Windows 7 Professional" {
+		t.Errorf("decoded computer = %+v", rep.Computer)
+	}
+}
+
+func TestAgentCompatTool(t *testing.T) {
+	u, _ := newTestUI(t, &fakeCheck{}, "it")
+	answer := allText(container.NewVBox(u.support.compatAnswer("windows sette", "outlook 2k10")...))
+	if !containsPrefix(answer, "Risultato:") {
+		t.Errorf("no verdict for Outlook 2010 on Windows 7: %v", answer)
+	}
+	unknown := allText(container.NewVBox(u.support.compatAnswer("windoze 99", "")...))
+	if !contains(unknown, "non è conosciuto") {
+		t.Errorf("unknown system: %v", unknown)
+	}
+}
+
+func TestOpenLinkPrefillsAndWarns(t *testing.T) {
+	fc := &fakeCheck{report: failingReport()}
+	u, _ := newTestUI(t, fc, "en")
+	u.OpenLink("maildoctor://open?email=mario%40cliente.it&imap=mail.elsewhere.example%3A993")
+	if u.account.email.Text != "mario@cliente.it" || u.account.hosts[server.IMAP].Text != "mail.elsewhere.example:993" {
+		t.Errorf("not pre-filled: %q %q", u.account.email.Text, u.account.hosts[server.IMAP].Text)
+	}
+	if !strings.Contains(u.account.status.Text, "mail.elsewhere.example") {
+		t.Errorf("no warning about the foreign host: %q", u.account.status.Text)
+	}
+	if fc.callCount() != 0 {
+		t.Error("a link started a check by itself")
+	}
+	u.OpenLink("maildoctor://open?email=mario%40cliente.it&password=x")
+	if u.account.password.Text != "" {
+		t.Error("a link filled in a password")
+	}
 }

@@ -1,8 +1,8 @@
 package gui
 
 import (
-	"encoding/json"
-	"net/url"
+	"bytes"
+	"errors"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -10,10 +10,16 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"maildoctor.app/maildoctor/detect/clients"
+	"maildoctor.app/maildoctor/detect/clients/scan"
+	"maildoctor.app/maildoctor/detect/compat"
+	"maildoctor.app/maildoctor/fix/report"
 )
 
-// supportScreen hands the report to support: copy, save, or an e-mail
-// already addressed to the provider.
+// supportScreen hands the report to support (copy the support code, save
+// the report, an e-mail to the provider) and holds the agent's tools: the
+// offline compatibility check and "open a support code".
 type supportScreen struct {
 	u       *UI
 	content fyne.CanvasObject
@@ -29,66 +35,217 @@ func newSupportScreen(u *UI) *supportScreen {
 
 func (s *supportScreen) render() {
 	u := s.u
-	copyBtn := widget.NewButtonWithIcon(u.T("gui.support.copy"), theme.ContentCopyIcon(), s.copyReport)
+	copyBtn := widget.NewButtonWithIcon(u.T("gui.support.copy"), theme.ContentCopyIcon(), s.copyCode)
 	saveBtn := widget.NewButtonWithIcon(u.T("gui.support.save"), theme.DocumentSaveIcon(), s.saveReport)
 	mailBtn := widget.NewButtonWithIcon(u.T("gui.support.mail"), theme.MailSendIcon(), s.mailSupport)
-	if u.report == nil {
+	if u.report == nil && u.computer == nil {
 		copyBtn.Disable()
 		saveBtn.Disable()
 	}
-	s.body.Objects = []fyne.CanvasObject{
+	objs := []fyne.CanvasObject{
 		bold(u.T("gui.support.heading")),
 		wrapped(u.T("gui.support.intro")),
 		container.NewHBox(copyBtn, saveBtn, mailBtn),
 		wrapped(u.T("gui.support.private")),
 	}
+	if contact := s.contact(); contact != "" {
+		objs = append(objs, wrapped(contact))
+	}
+	objs = append(objs, widget.NewSeparator(), bold(u.T("gui.agent.heading")), s.compatTool(), s.codeTool())
+	s.body.Objects = objs
 	s.body.Refresh()
 }
 
-// reportText is the redacted report: the check report holds no password.
-func (s *supportScreen) reportText() string {
-	data, err := json.MarshalIndent(s.u.report, "", "  ")
-	if err != nil {
+// contact names the provider's support address and phone, if the profile
+// has them.
+func (s *supportScreen) contact() string {
+	u := s.u
+	email, phone := u.deps.SupportEmail, ""
+	for _, p := range u.deps.Profiles {
+		if p != nil && p.Provider.SupportEmail != "" {
+			email, phone = p.Provider.SupportEmail, p.Provider.SupportPhone
+		}
+	}
+	if email == "" && phone == "" {
 		return ""
 	}
-	return string(data)
+	return u.Tf("gui.support.contact", "email", email, "phone", phone)
 }
 
-func (s *supportScreen) copyReport() {
-	if s.u.report == nil {
+// build makes the redacted report of what this session found: the last
+// check and this computer.
+func (s *supportScreen) build() (*report.Report, error) {
+	u := s.u
+	in := report.Input{App: u.deps.Version, Lang: u.Lang(), Check: u.report, Computer: reportComputer(u.computer)}
+	if pass := u.account.password.Text; pass != "" {
+		in.Secrets = []string{pass}
+	}
+	return report.Build(in)
+}
+
+func (s *supportScreen) code() (string, error) {
+	rep, err := s.build()
+	if err != nil {
+		return "", err
+	}
+	return rep.Code()
+}
+
+// copyCode puts the support code on the clipboard: one string the
+// customer pastes into a message, from which the agent sees the report.
+func (s *supportScreen) copyCode() {
+	code, err := s.code()
+	if err != nil {
+		dialog.ShowError(err, s.u.win)
 		return
 	}
-	s.u.app.Clipboard().SetContent(s.reportText())
+	s.u.app.Clipboard().SetContent(code)
+	dialog.ShowInformation(s.u.T("gui.support.copy"), s.u.T("gui.support.copied"), s.u.win)
 }
 
+// saveReport writes the report as Markdown, in the customer's language.
 func (s *supportScreen) saveReport() {
-	if s.u.report == nil {
+	u := s.u
+	rep, err := s.build()
+	if err != nil {
+		dialog.ShowError(err, u.win)
 		return
 	}
-	text := s.reportText()
+	var b bytes.Buffer
+	if err := report.Render(&b, rep, u.tr); err != nil {
+		dialog.ShowError(err, u.win)
+		return
+	}
+	if code, err := rep.Code(); err == nil {
+		b.WriteString("\n" + code + "\n")
+	}
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil || w == nil {
 			return
 		}
 		defer w.Close()
-		if _, err := w.Write([]byte(text)); err != nil {
-			dialog.ShowError(err, s.u.win)
+		if _, err := w.Write(b.Bytes()); err != nil {
+			dialog.ShowError(err, u.win)
 		}
-	}, s.u.win)
-	d.SetFileName("maildoctor-report.json")
+	}, u.win)
+	d.SetFileName("maildoctor-report.md")
 	d.Show()
 }
 
+// mailSupport opens an e-mail to the provider with the support code; a
+// code too long for a mailto: link goes to the clipboard instead.
 func (s *supportScreen) mailSupport() {
 	u := s.u
-	u.openURL(mailto(u.deps.SupportEmail, u.T("gui.support.subject"), u.T("gui.support.body")))
+	to := ""
+	for _, p := range u.deps.Profiles {
+		if p != nil && p.Provider.SupportEmail != "" {
+			to = p.Provider.SupportEmail
+		}
+	}
+	if to == "" {
+		to = u.deps.SupportEmail
+	}
+	code, err := s.code()
+	if err != nil || (u.report == nil && u.computer == nil) {
+		code = ""
+	}
+	link, ok := report.Mailto(to, u.T("gui.support.subject"), u.T("gui.support.body"), code)
+	if !ok {
+		u.app.Clipboard().SetContent(code)
+		dialog.ShowInformation(u.T("gui.support.mail"), u.T("gui.support.paste"), u.win)
+	}
+	u.openURL(link)
 }
 
-// mailto builds a mailto: link; spaces are %20, since mail programs show
-// a form-encoded "+" literally.
-func mailto(to, subject, body string) string {
-	esc := func(s string) string { return strings.ReplaceAll(url.QueryEscape(s), "+", "%20") }
-	return "mailto:" + url.PathEscape(to) + "?subject=" + esc(subject) + "&body=" + esc(body)
+// compatTool answers "will this program on this system still work?"
+// without the customer's machine: the agent types both.
+func (s *supportScreen) compatTool() fyne.CanvasObject {
+	u := s.u
+	osEntry := widget.NewEntry()
+	osEntry.SetPlaceHolder(u.T("gui.agent.os_hint"))
+	clientEntry := widget.NewEntry()
+	clientEntry.SetPlaceHolder(u.T("gui.agent.client_hint"))
+	out := container.NewVBox()
+	ask := func() { out.Objects = s.compatAnswer(osEntry.Text, clientEntry.Text); out.Refresh() }
+	osEntry.OnSubmitted = func(string) { ask() }
+	clientEntry.OnSubmitted = func(string) { ask() }
+	form := widget.NewForm(
+		widget.NewFormItem(u.T("gui.agent.os"), osEntry),
+		widget.NewFormItem(u.T("gui.agent.client"), clientEntry),
+	)
+	btn := widget.NewButtonWithIcon(u.T("gui.agent.ask"), theme.SearchIcon(), ask)
+	return section(u.T("gui.agent.compat"), container.NewVBox(wrapped(u.T("gui.agent.compat_intro")), form, container.NewHBox(btn), out))
+}
+
+func (s *supportScreen) compatAnswer(osText, clientText string) []fyne.CanvasObject {
+	u := s.u
+	kb := u.deps.Compat
+	if kb == nil {
+		return nil
+	}
+	q := compat.Query{ServerMinTLS: "1.2", STARTTLSClosed: true}
+	if strings.TrimSpace(osText) != "" {
+		os, suggest, err := kb.MatchOS(osText)
+		if err != nil {
+			return []fyne.CanvasObject{wrapped(u.Tf("gui.agent.unknown", "text", osText, "suggestions", strings.Join(suggest, ", ")))}
+		}
+		q.OS, q.OSVersion = os.Ref(), os.Version
+	}
+	if strings.TrimSpace(clientText) != "" {
+		cl, suggest, err := kb.MatchClient(clientText)
+		if err != nil {
+			return []fyne.CanvasObject{wrapped(u.Tf("gui.agent.unknown", "text", clientText, "suggestions", strings.Join(suggest, ", ")))}
+		}
+		q.Client, q.ClientVersion = cl.Ref(), cl.Version
+	}
+	v, err := kb.Evaluate(q)
+	if err != nil {
+		return []fyne.CanvasObject{wrapped(err.Error())}
+	}
+	return []fyne.CanvasObject{s.u.computerScreen.verdictRow(v), wrapped(reasonsText(u, v))}
+}
+
+func reasonsText(u *UI, v compat.Verdict) string {
+	var lines []string
+	for _, r := range v.Reasons {
+		lines = append(lines, u.tr.T(r.Key, r.Args))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// codeTool shows the report behind a support code, as the customer saw it.
+func (s *supportScreen) codeTool() fyne.CanvasObject {
+	u := s.u
+	entry := widget.NewMultiLineEntry()
+	entry.SetPlaceHolder(u.T("gui.agent.code_hint"))
+	entry.Wrapping = fyne.TextWrapBreak
+	entry.SetMinRowsVisible(3)
+	open := widget.NewButtonWithIcon(u.T("gui.agent.open_code"), theme.FolderOpenIcon(), func() { s.showCode(entry.Text) })
+	return section(u.T("gui.agent.code"), container.NewVBox(entry, container.NewHBox(open)))
+}
+
+func (s *supportScreen) showCode(code string) {
+	u := s.u
+	rep, err := report.Decode(code)
+	if err != nil {
+		var ce *report.CodeError
+		msg := err.Error()
+		if errors.As(err, &ce) {
+			msg = ce.Text(u.tr)
+		}
+		dialog.ShowInformation(u.T("gui.agent.code"), msg, u.win)
+		return
+	}
+	var b bytes.Buffer
+	if err := report.Render(&b, rep, u.tr); err != nil {
+		dialog.ShowError(err, u.win)
+		return
+	}
+	text := widget.NewRichTextFromMarkdown(b.String())
+	text.Wrapping = fyne.TextWrapWord
+	scroll := container.NewVScroll(text)
+	scroll.SetMinSize(fyne.NewSize(760, 520))
+	dialog.ShowCustom(u.T("gui.agent.code"), u.T("gui.close"), scroll, u.win)
 }
 
 func (u *UI) showAbout() {
@@ -98,4 +255,30 @@ func (u *UI) showAbout() {
 		version = md.Version
 	}
 	dialog.ShowInformation(u.T("gui.about"), u.Tf("gui.about.text", "version", version), u.win)
+}
+
+// reportComputer copies "this computer" into the report's plain shape.
+func reportComputer(c *scan.Report) *report.Computer {
+	if c == nil || c.OS == nil {
+		return nil
+	}
+	out := &report.Computer{OS: report.OS{Family: c.OS.Family, Name: c.OS.Name, Version: c.OS.Version, Build: c.OS.Build, TLS: map[string]string{}}}
+	for _, v := range []string{"1.0", "1.1", "1.2", "1.3"} {
+		out.OS.TLS[v] = string(c.OS.TLS.Get(v))
+	}
+	for _, cl := range c.Clients {
+		rc := report.Client{ID: cl.ID, Name: cl.Name, Version: cl.Version, Findings: cl.AllFindings()}
+		for _, a := range cl.Accounts {
+			rc.Accounts = append(rc.Accounts, report.Account{Email: a.Email, Incoming: reportServer(a.Incoming), Outgoing: reportServer(a.Outgoing)})
+		}
+		out.Clients = append(out.Clients, rc)
+	}
+	return out
+}
+
+func reportServer(s *clients.Server) *report.Server {
+	if s == nil {
+		return nil
+	}
+	return &report.Server{Protocol: string(s.Protocol), Host: s.Host, Port: s.Port, Security: string(s.Security)}
 }
