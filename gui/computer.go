@@ -187,7 +187,7 @@ func (s *computerScreen) verdictRow(v compat.Verdict) fyne.CanvasObject {
 	u := s.u
 	sev := map[compat.Outcome]finding.Severity{compat.Works: finding.OK, compat.NeedsAction: finding.Warn, compat.Unsupported: finding.Fail}[v.Verdict]
 	head := container.NewBorder(nil, nil, widget.NewIcon(severityIcon(sev)), nil, bold(u.T("compat.verdict."+string(v.Verdict))))
-	if len(v.Actions) == 0 {
+	if len(v.Actions) == 0 || v.Verdict == compat.Works {
 		return head
 	}
 	var acts []fyne.CanvasObject

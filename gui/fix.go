@@ -295,3 +295,22 @@ func (u *UI) openURL(raw string) {
 		}
 	}
 }
+
+// OpenAccountFix shows the plan for the account with that address as a
+// program on this computer holds it (the first one found), or the plan for
+// the address alone.
+func (u *UI) OpenAccountFix(email string) {
+	if c := u.computer; c != nil {
+		for i := range c.Clients {
+			for j := range c.Clients[i].Accounts {
+				if strings.EqualFold(c.Clients[i].Accounts[j].Email, email) {
+					u.openFix(&c.Clients[i], &c.Clients[i].Accounts[j])
+					return
+				}
+			}
+		}
+	}
+	u.fixFor = nil
+	u.state.email = email
+	u.Select(TabFix)
+}

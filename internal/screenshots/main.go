@@ -16,9 +16,15 @@ import (
 
 	"maildoctor.app/maildoctor/assets"
 	"maildoctor.app/maildoctor/detect/check"
+	"maildoctor.app/maildoctor/detect/clients"
+	"maildoctor.app/maildoctor/detect/clients/scan"
+	"maildoctor.app/maildoctor/detect/compat"
+	"maildoctor.app/maildoctor/detect/discover"
 	"maildoctor.app/maildoctor/detect/finding"
 	"maildoctor.app/maildoctor/detect/probe"
 	"maildoctor.app/maildoctor/detect/server"
+	"maildoctor.app/maildoctor/detect/system"
+	"maildoctor.app/maildoctor/fix/plan"
 	"maildoctor.app/maildoctor/gui"
 	"maildoctor.app/maildoctor/i18n"
 )
@@ -40,11 +46,19 @@ func main() {
 	a := app.NewWithID("app.maildoctor.screenshots")
 	w := a.NewWindow("Mail Doctor")
 	w.Resize(fyne.NewSize(900, 680))
-	ui := gui.New(a, w, gui.Deps{Catalog: cat, Check: demoCheck, Computer: demoComputer, Lang: "it", Version: "demo"})
+	kb, err := compat.Builtin()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	ui := gui.New(a, w, gui.Deps{Catalog: cat, Check: demoCheck, Computer: demoComputer, Plan: demoPlan, Compat: kb, Lang: "it", Version: "demo"})
 	go func() {
 		time.Sleep(time.Second)
 		ui.WaitIdle()
 		fyne.DoAndWait(func() { ui.Prefill("mario.rossi@cliente.it", nil); ui.StartCheck() })
+		ui.WaitIdle()
+		fyne.DoAndWait(func() { ui.OpenAccountFix("mario.rossi@cliente.it") })
+		ui.WaitIdle()
 		ui.WaitIdle()
 		for _, lang := range []string{"it", "en"} {
 			for tab, name := range []string{"computer", "account", "fix", "support"} {
@@ -107,16 +121,38 @@ func demoCheck(ctx context.Context, opt check.Options) (*check.Report, error) {
 	}, nil
 }
 
-func demoComputer(context.Context) (*gui.Computer, error) {
-	return &gui.Computer{
-		OS: "Windows 10 Pro 22H2 (19045)",
-		Clients: []gui.Client{
-			{ID: "thunderbird", Name: "Thunderbird", Version: "115.12",
-				Accounts: []gui.Account{
-					{Email: "mario.rossi@cliente.it", Incoming: "IMAP mail.cliente.it:143 STARTTLS", Outgoing: "SMTP mail.cliente.it:587 STARTTLS",
-						Findings: []finding.Finding{finding.New("starttls.in_use", finding.Warn, "thunderbird", "protocol", "IMAP", "port", "143", "tls_port", "993")}},
-					{Email: "negozio@cliente.it", Incoming: "IMAP mail.cliente.it:993 SSL/TLS", Outgoing: "SMTP mail.cliente.it:465 SSL/TLS"},
-				}},
+func demoComputer(context.Context) (*scan.Report, error) {
+	imap := func(host string, port int, sec server.Security) *clients.Server {
+		return &clients.Server{Protocol: server.IMAP, Host: host, Port: port, Security: sec}
+	}
+	smtp := func(host string, port int, sec server.Security) *clients.Server {
+		return &clients.Server{Protocol: server.SMTP, Host: host, Port: port, Security: sec}
+	}
+	return &scan.Report{
+		OS: &system.Info{Family: "windows", Name: "Windows 10 Pro", Version: "22H2", Build: "19045.5247", Kernel: "10.0.19045",
+			TLS: system.TLS{V10: system.Off, V11: system.Off, V12: system.Default, V13: system.No}},
+		Clients: []clients.Client{
+			{ID: "thunderbird", Name: "Thunderbird", Version: "115.12", Accounts: []clients.Account{
+				{Email: "mario.rossi@cliente.it", Key: "account1", Incoming: imap("mail.cliente.it", 143, server.StartTLS), Outgoing: smtp("mail.cliente.it", 587, server.StartTLS),
+					Findings: []finding.Finding{finding.New("starttls.in_use", finding.Warn, "thunderbird", "protocol", "IMAP", "port", "143", "tls_port", "993")}},
+				{Email: "negozio@cliente.it", Key: "account2", Incoming: imap("mail.cliente.it", 993, server.TLS), Outgoing: smtp("mail.cliente.it", 465, server.TLS)},
+			}},
+			{ID: "outlook", Name: "Microsoft Outlook 2010", Version: "14.0.7015"},
 		},
 	}, nil
+}
+
+// demoPlan plans with fix/plan itself, with the demonstration servers
+// instead of discovery.
+func demoPlan(_ context.Context, req gui.PlanRequest) (*plan.Plan, error) {
+	var servers []discover.Server
+	for _, p := range server.Protocols {
+		servers = append(servers, discover.Server{Endpoint: server.Endpoint{Protocol: p, Host: "mail.cliente.it", Port: server.DefaultPort(p, server.TLS), Security: server.TLS}})
+	}
+	in := plan.Input{Email: req.Email, Servers: servers, System: req.System, Client: req.Client, Account: req.Account, Compat: req.Compat,
+		Webmail: "https://webmail.cliente.it/"}
+	if req.Check != nil {
+		in.Findings = req.Check.Findings
+	}
+	return plan.Build(in)
 }
