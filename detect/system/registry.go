@@ -367,4 +367,3 @@ func (m *MemRegistry) Value(root Root, path, name string) (Value, error) {
 	}
 	return v.v, nil
 }
-
