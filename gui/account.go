@@ -125,7 +125,7 @@ func (s *accountScreen) run() {
 	ctx, cancel := context.WithCancel(u.ctx)
 	s.cancel = cancel
 	opt.Progress = func(ep server.Endpoint, st probe.Step) {
-		fyne.Do(func() { s.onStep(ep, st) })
+		u.do(func() { s.onStep(ep, st) })
 	}
 	s.setRunning(true)
 	u.background(func() {
@@ -134,7 +134,7 @@ func (s *accountScreen) run() {
 			// A stopped check is not a result: nothing to show or send.
 			rep, err = nil, nil
 		}
-		fyne.Do(func() { s.finish(rep, err) })
+		u.do(func() { s.finish(rep, err) })
 	})
 }
 

@@ -44,7 +44,7 @@ func (s *computerScreen) load() {
 		if err != nil {
 			c = &scan.Report{Findings: []finding.Finding{finding.New("gui.computer_failed", finding.Warn, "").WithEvidence(err.Error())}}
 		}
-		fyne.Do(func() {
+		u.do(func() {
 			u.computer = c
 			u.computerScreen.render()
 		})

@@ -111,7 +111,7 @@ func (s *fixScreen) render() {
 		if p != nil {
 			plan.Localize(p, u.tr)
 		}
-		fyne.Do(func() {
+		u.do(func() {
 			if s.planFor != key || u.fix != s {
 				return
 			}
@@ -217,7 +217,7 @@ func (s *fixScreen) run(f func() (string, error)) {
 	u := s.u
 	u.background(func() {
 		msg, err := f()
-		fyne.Do(func() {
+		u.do(func() {
 			if err != nil {
 				dialog.ShowInformation(u.T("gui.fix.automatic"), u.applyError(err), u.win)
 				return

@@ -8,6 +8,7 @@ package gui
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -66,6 +67,10 @@ type Deps struct {
 	SupportEmail string
 	// LoadProfile fetches a profile a support link names.
 	LoadProfile ProfileLoader
+	// Do runs a function on the UI goroutine; nil means fyne.Do. Tests
+	// queue the functions and run them on the test's own goroutine, as the
+	// real driver does on its main loop.
+	Do func(func())
 }
 
 // Tab indexes, in the order the tabs appear.
@@ -91,6 +96,7 @@ type UI struct {
 	// bg counts work running off the UI goroutine, so Close and the tests
 	// can wait for it.
 	bg       sync.WaitGroup
+	running  int32
 	state    accountState
 	report   *check.Report
 	computer *scan.Report
@@ -121,13 +127,27 @@ func (u *UI) Close() { u.cancel() }
 // WaitIdle waits until no background work is left (tests, shutdown).
 func (u *UI) WaitIdle() { u.bg.Wait() }
 
-// background runs f off the UI goroutine; f reports back with fyne.Do.
+// background runs f off the UI goroutine; f reports back with u.do.
 func (u *UI) background(f func()) {
 	u.bg.Add(1)
+	atomic.AddInt32(&u.running, 1)
 	go func() {
 		defer u.bg.Done()
+		defer atomic.AddInt32(&u.running, -1)
 		f()
 	}()
+}
+
+// Busy reports whether background work is still running.
+func (u *UI) Busy() bool { return atomic.LoadInt32(&u.running) > 0 }
+
+// do hands f to the UI goroutine: widgets are touched nowhere else.
+func (u *UI) do(f func()) {
+	if u.deps.Do != nil {
+		u.deps.Do(f)
+		return
+	}
+	fyne.Do(f)
 }
 
 // T translates for the current language.

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -85,7 +86,10 @@ func newTestUI(t *testing.T, fc *fakeCheck, lang string) (*UI, fyne.Window) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u := New(a, w, Deps{Catalog: cat, Check: fc.run, Computer: fakeComputer, Plan: fakePlan, Compat: kb, Lang: lang})
+	queue := make(chan func(), 4096)
+	u := New(a, w, Deps{Catalog: cat, Check: fc.run, Computer: fakeComputer, Plan: fakePlan, Compat: kb, Lang: lang,
+		Do: func(f func()) { queue <- f }})
+	queues[u] = queue
 	t.Cleanup(func() {
 		// The window's close handler ends the UI's context: close only
 		// windows a test left open.
@@ -93,8 +97,31 @@ func newTestUI(t *testing.T, fc *fakeCheck, lang string) (*UI, fyne.Window) {
 			w.Close()
 		}
 	})
-	u.WaitIdle()
+	settle(u)
 	return u, w
+}
+
+// queues hold, per UI under test, the functions its background work hands
+// to the UI goroutine; settle runs them on the test's goroutine, as the
+// real driver runs them on its main loop, so widgets are only ever
+// touched from one goroutine.
+var queues = map[*UI]chan func(){}
+
+// settle runs queued UI work until no background work is left.
+func settle(u *UI) {
+	q := queues[u]
+	for {
+		select {
+		case f := <-q:
+			f()
+			continue
+		default:
+		}
+		if !u.Busy() && len(q) == 0 {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
 }
 
 // fakeComputer is a Windows 7 with Outlook 2010 and a Thunderbird whose
@@ -138,7 +165,7 @@ func TestEnterStartsCheckAndShowsProgress(t *testing.T) {
 	test.Type(u.account.email, "mario@cliente.it")
 	test.Type(u.account.password, "segreta")
 	u.account.password.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	u.WaitIdle()
+	settle(u)
 	if fc.callCount() != 1 {
 		t.Fatalf("Enter started %d checks, want 1", fc.callCount())
 	}
@@ -160,7 +187,7 @@ func TestBadAddressDoesNotStart(t *testing.T) {
 	u, _ := newTestUI(t, fc, "en")
 	test.Type(u.account.email, "notanemail")
 	u.account.email.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	u.WaitIdle()
+	settle(u)
 	if fc.callCount() != 0 {
 		t.Fatal("a check started for a bad address")
 	}
@@ -178,7 +205,7 @@ func TestCancelStopsCheck(t *testing.T) {
 		t.Fatal("Cancel is disabled while a check runs")
 	}
 	test.Tap(u.account.stop)
-	u.WaitIdle()
+	settle(u)
 	if !u.account.stop.Disabled() || u.account.start.Disabled() {
 		t.Error("buttons not back to idle after cancel")
 	}
@@ -196,7 +223,7 @@ func TestClosingWindowEndsCheck(t *testing.T) {
 	test.Type(u.account.email, "mario@cliente.it")
 	test.Tap(u.account.start)
 	w.Close()
-	u.WaitIdle() // would hang if the check outlived the window
+	settle(u) // would hang if the check outlived the window
 }
 
 func TestFailingResultShowsFix(t *testing.T) {
@@ -204,7 +231,7 @@ func TestFailingResultShowsFix(t *testing.T) {
 	u, _ := newTestUI(t, fc, "en")
 	test.Type(u.account.email, "mario@cliente.it")
 	test.Tap(u.account.start)
-	u.WaitIdle()
+	settle(u)
 	texts := allText(u.account.results)
 	if !contains(texts, "The certificate is not for imap.cliente.it") {
 		t.Fatalf("result does not show the finding: %v", texts)
@@ -217,7 +244,7 @@ func TestFailingResultShowsFix(t *testing.T) {
 	if u.tabs.SelectedIndex() != TabFix {
 		t.Fatalf("tab %d selected, want Fix", u.tabs.SelectedIndex())
 	}
-	u.WaitIdle()
+	settle(u)
 	fixTexts := allText(u.fix.body)
 	if !contains(fixTexts, "server7.hoster.it") || !contains(fixTexts, "993") || !contains(fixTexts, "SSL/TLS") {
 		t.Errorf("Fix screen does not give the values: %v", fixTexts)
@@ -239,7 +266,7 @@ func TestEveryScreenTranslated(t *testing.T) {
 	u, _ := newTestUI(t, fc, "en")
 	test.Type(u.account.email, "mario@cliente.it")
 	test.Tap(u.account.start)
-	u.WaitIdle()
+	settle(u)
 	seen := map[string][]string{}
 	for _, lang := range []string{"en", "it"} {
 		u.SetLang(lang)
@@ -289,7 +316,7 @@ func TestComputerScreenShowsAccounts(t *testing.T) {
 	if u.tabs.SelectedIndex() != TabFix {
 		t.Error("the account's button does not open Fix")
 	}
-	u.WaitIdle()
+	settle(u)
 	fixTexts := allText(u.fix.body)
 	if !contains(fixTexts, "imap.cliente.it") || !contains(fixTexts, "Thunderbird") {
 		t.Errorf("Fix does not show Thunderbird's plan for the account: %v", fixTexts)
@@ -395,7 +422,7 @@ func TestSupportCodeRoundTrip(t *testing.T) {
 	test.Type(u.account.email, "mario@cliente.it")
 	test.Type(u.account.password, "Segreta-123")
 	test.Tap(u.account.start)
-	u.WaitIdle()
+	settle(u)
 	u.Select(TabSupport)
 	test.Tap(findButton(u.support.body, "Copy the support code"))
 	code := u.app.Clipboard().Content()

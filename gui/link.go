@@ -44,7 +44,7 @@ func (u *UI) OpenLink(raw string) {
 	}
 	u.background(func() {
 		p, err := u.deps.LoadProfile(l.Profile)
-		fyne.Do(func() {
+		u.do(func() {
 			if err != nil {
 				warnings = append(warnings, finding.New("link.profile_failed", finding.Warn, "", "url", l.Profile).WithEvidence(err.Error()))
 			} else {
