@@ -55,6 +55,14 @@ type Info struct {
 	// Strings are StringFileInfo's values (any language).
 	Strings  map[string]string
 	Manifest string
+	// Symbols counts COFF symbols and DebugSections names .debug_* and
+	// .zdebug_* sections: both are gone from a build linked with -s -w.
+	Symbols       uint32
+	DebugSections []string
+	// GoBuildID is the Go build ID the toolchain writes into a binary
+	// unless linked with -buildid=; HasGoBuildID tells whether it is there.
+	GoBuildID    string
+	HasGoBuildID bool
 }
 
 // Inspect reads a PE file.
@@ -64,7 +72,15 @@ func Inspect(path string) (*Info, error) {
 		return nil, err
 	}
 	defer f.Close()
-	info := &Info{Machine: f.Machine, Strings: map[string]string{}}
+	info := &Info{Machine: f.Machine, Strings: map[string]string{}, Symbols: f.FileHeader.NumberOfSymbols}
+	for _, s := range f.Sections {
+		if strings.HasPrefix(s.Name, ".debug") || strings.HasPrefix(s.Name, ".zdebug") {
+			info.DebugSections = append(info.DebugSections, s.Name)
+		}
+	}
+	if err := info.readBuildID(f); err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
 	var dir pe.DataDirectory
 	switch oh := f.OptionalHeader.(type) {
 	case *pe.OptionalHeader64:
@@ -107,6 +123,36 @@ func Inspect(path string) (*Info, error) {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
 	return info, nil
+}
+
+// goBuildIDMarker starts the build ID that the Go linker places in the
+// text section (cmd/internal/buildid); -buildid= leaves it out.
+var goBuildIDMarker = []byte("\xff Go build ID: \"")
+
+func (info *Info) readBuildID(f *pe.File) error {
+	for _, s := range f.Sections {
+		if s.Name != ".text" {
+			continue
+		}
+		// With external linking (cgo) C code may come first, so the
+		// whole section is searched.
+		head, err := s.Data()
+		if err != nil {
+			return fmt.Errorf("reading .text: %v", err)
+		}
+		i := bytes.Index(head, goBuildIDMarker)
+		if i < 0 {
+			return nil
+		}
+		rest := head[i+len(goBuildIDMarker):]
+		j := bytes.IndexByte(rest, '"')
+		if j < 0 {
+			return errors.New("unterminated Go build ID")
+		}
+		info.GoBuildID, info.HasGoBuildID = string(rest[:j]), true
+		return nil
+	}
+	return nil
 }
 
 // rsrc walks an IMAGE_RESOURCE_DIRECTORY tree: type → name → language → data.
