@@ -56,7 +56,7 @@ for i in $(seq "$runs"); do
 	app=$!
 	id=""
 	for _ in $(seq 2000); do
-		id=$(xwininfo -name "Mail Doctor" 2>/dev/null | awk '/Window id:/ { id = $4 } /Map State: IsViewable/ { print id }')
+		id=$(xwininfo -name "Mail Doctor" 2>/dev/null | awk '/Window id:/ { id = $4 } /Map State: IsViewable/ { print id }' || true)
 		[ -n "$id" ] && break
 		sleep 0.005
 	done
