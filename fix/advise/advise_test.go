@@ -30,7 +30,9 @@ func (noNet) LookupHost(context.Context, string) ([]string, error) {
 
 type refuse struct{}
 
-func (refuse) Do(*http.Request) (*http.Response, error) { return nil, errors.New("no network in tests") }
+func (refuse) Do(*http.Request) (*http.Response, error) {
+	return nil, errors.New("no network in tests")
+}
 
 func options() Options {
 	return Options{Resolver: noNet{}, DiscoverHTTP: &http.Client{Transport: roundTripper{}}, Web: refuse{}}
