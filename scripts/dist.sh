@@ -70,6 +70,9 @@ pkg=$work/maildoctor-linux-amd64
 mkdir -p "$pkg"
 CGO_ENABLED=1 GOOS=linux GOARCH=amd64 "$GO" build "${flags[@]}" -ldflags "$ldflags" -o "$pkg/maildoctor" .
 cp packaging/linux/app.maildoctor.maildoctor.desktop "$pkg/"
+if command -v desktop-file-validate >/dev/null; then
+	desktop-file-validate "$pkg/app.maildoctor.maildoctor.desktop"
+fi
 cp assets/icon.png "$pkg/app.maildoctor.maildoctor.png"
 cp packaging/linux/install.sh "$pkg/"
 chmod 0755 "$pkg/maildoctor" "$pkg/install.sh"
