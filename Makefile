@@ -95,7 +95,7 @@ dist-startup:
 # the Windows version switched by `winecfg -v` (win7, win81, win10, XP).
 .PHONY: test-wine
 test-wine:
-	@command -v wine >/dev/null || apt-get install -y wine wine64
+	@scripts/install-deps.sh wine
 	scripts/test-wine.sh
 
 # docs: regenerate docs/compat.md, the published compatibility matrix, from

@@ -6,6 +6,10 @@ set -euo pipefail
 
 # Fyne needs cgo, OpenGL and the X11 headers.
 want=(gcc pkg-config libgl1-mesa-dev xorg-dev)
+if [ "${1:-build}" = wine ]; then
+	# Windows code for real: Debian's Wine runs Go 1.19 Windows binaries.
+	want+=(wine wine64 golang-1.19-go xvfb imagemagick)
+fi
 if [ "${1:-build}" = screenshots ]; then
 	want+=(xvfb imagemagick)
 fi
