@@ -15,7 +15,10 @@ TAGS      := migrated_fynedo
 run: deps
 	$(GO) run -tags $(TAGS) .
 
-test: test-deps lint cross build-legacy unit
+# test: every test. The Windows code runs for real under Wine, and the
+# release files are built and checked (PE headers, size budgets, the legacy
+# .exe under Wine), so a change that breaks a download fails here.
+test: test-deps lint cross build-legacy unit test-wine test-dist
 
 # deps: what building and running needs.
 deps:
