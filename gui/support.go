@@ -51,7 +51,8 @@ func (s *supportScreen) render() {
 	if contact := s.contact(); contact != "" {
 		objs = append(objs, wrapped(contact))
 	}
-	objs = append(objs, widget.NewSeparator(), bold(u.T("gui.agent.heading")), s.compatTool(), s.codeTool())
+	objs = append(objs, widget.NewSeparator(), bold(u.T("gui.agent.heading")), s.compatTool(), s.codeTool(),
+		section(u.T("gui.agent.downloads"), wrapped(u.T("gui.agent.downloads_text"))))
 	s.body.Objects = objs
 	s.body.Refresh()
 }
