@@ -474,3 +474,23 @@ func TestOpenLinkPrefillsAndWarns(t *testing.T) {
 		t.Error("a link filled in a password")
 	}
 }
+
+// Tab moves from the address to the password, and Enter there starts the
+// test: the form works without a mouse.
+func TestKeyboardOrder(t *testing.T) {
+	fc := &fakeCheck{report: failingReport()}
+	u, w := newTestUI(t, fc, "en")
+	u.Select(TabAccount)
+	w.Canvas().Focus(u.account.email)
+	test.Type(u.account.email, "mario@cliente.it")
+	w.Canvas().FocusNext()
+	if w.Canvas().Focused() != u.account.password {
+		t.Fatalf("after the address, Tab goes to %T, want the password", w.Canvas().Focused())
+	}
+	test.Type(u.account.password, "segreta")
+	u.account.password.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	settle(u)
+	if fc.callCount() != 1 {
+		t.Errorf("Enter in the password field started %d checks", fc.callCount())
+	}
+}
