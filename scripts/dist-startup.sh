@@ -17,19 +17,7 @@ if [ -z "$bin" ]; then
 	bin=$work/maildoctor-linux-amd64/maildoctor
 fi
 
-want=(xvfb x11-utils imagemagick hyperfine)
-missing=()
-for p in "${want[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-	echo "installing: ${missing[*]}"
-	sudo=""
-	[ "$(id -u)" -eq 0 ] || sudo="sudo"
-	export DEBIAN_FRONTEND=noninteractive
-	$sudo apt-get -o DPkg::Lock::Timeout=600 update -qq
-	$sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+"$(dirname "$0")/install-deps.sh" build xvfb x11-utils imagemagick hyperfine
 
 xvfb=""
 app=""

@@ -2,18 +2,22 @@
 # Installs what Mail Doctor needs on Debian/Ubuntu, only what is missing.
 #   install-deps.sh build   the toolchain to build and run
 #   install-deps.sh test    plus Dovecot (the tests' real mail server) and Go 1.19
+#   install-deps.sh MODE PACKAGE...   the mode's packages and these (the
+#                           release and measurement scripts name theirs)
 set -euo pipefail
+mode=${1:-build}
+[ $# -eq 0 ] || shift
 
 # Fyne needs cgo, OpenGL and the X11 headers.
-want=(gcc pkg-config libgl1-mesa-dev xorg-dev)
-if [ "${1:-build}" = wine ]; then
+want=(gcc pkg-config libgl1-mesa-dev xorg-dev "$@")
+if [ "$mode" = wine ]; then
 	# Windows code for real: Debian's Wine runs Go 1.19 Windows binaries.
 	want+=(wine wine64 golang-1.19-go xvfb imagemagick)
 fi
-if [ "${1:-build}" = screenshots ]; then
+if [ "$mode" = screenshots ]; then
 	want+=(xvfb imagemagick)
 fi
-if [ "${1:-build}" = test ]; then
+if [ "$mode" = test ]; then
 	want+=(dovecot-imapd dovecot-pop3d dovecot-submissiond golang-1.19-go openssl)
 fi
 
@@ -27,11 +31,12 @@ if [ ${#missing[@]} -gt 0 ]; then
 	sudo=""
 	[ "$(id -u)" -eq 0 ] || sudo="sudo"
 	export DEBIAN_FRONTEND=noninteractive
-	$sudo apt-get update -qq
-	$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	# Several scripts may install at once (make -j, a second terminal).
+	$sudo apt-get -o DPkg::Lock::Timeout=600 update -qq
+	$sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if [ "${1:-build}" = test ]; then
+if [ "$mode" = test ]; then
 	# The tests start their own Dovecots on loopback addresses and the
 	# standard ports; a system-wide Dovecot listening on every address
 	# would take those ports.

@@ -10,19 +10,7 @@ dir=$(cd "${1:-dist}" && pwd)
 exe=$dir/maildoctor-legacy.exe
 [ -f "$exe" ] || { echo "missing $exe: run make dist first" >&2; exit 1; }
 
-want=(wine wine64 xvfb x11-utils imagemagick)
-missing=()
-for p in "${want[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-	echo "installing: ${missing[*]}"
-	sudo=""
-	[ "$(id -u)" -eq 0 ] || sudo="sudo"
-	export DEBIAN_FRONTEND=noninteractive
-	$sudo apt-get -o DPkg::Lock::Timeout=600 update -qq
-	$sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+"$(dirname "$0")/install-deps.sh" wine x11-utils
 
 work=$(mktemp -d)
 # A throwaway prefix: nothing of a developer's own Wine is touched.
