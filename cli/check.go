@@ -52,16 +52,9 @@ func parseCheck(args []string) (email string, f checkFlags, err error) {
 	fs.BoolVar(&f.json, "json", false, "")
 	fs.StringVar(&f.lang, "lang", "", "")
 	fs.BoolVar(&f.code, "code", false, "")
-	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return "", f, usagef("%s", flagError(err))
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		positional = append(positional, fs.Arg(0))
-		args = fs.Args()[1:]
+	positional, err := parseInterspersed(fs, args)
+	if err != nil {
+		return "", f, err
 	}
 	switch {
 	case len(positional) == 0:

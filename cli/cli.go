@@ -6,6 +6,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -94,6 +95,23 @@ func exitCode(err error, cmd string, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "maildoctor %s: internal error: %s\n", cmd, oneLine(err.Error()))
 	return ExitInternal
+}
+
+// parseInterspersed parses fs and returns the positional arguments, which
+// may stand before, between or after the flags, as users type them (the
+// flag package stops at the first one).
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, usagef("%s", flagError(err))
+		}
+		if fs.NArg() == 0 {
+			return positional, nil
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
 }
 
 func oneLine(s string) string {

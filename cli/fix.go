@@ -48,16 +48,9 @@ func parseFix(args []string) (email string, f fixFlags, err error) {
 	fs.StringVar(&f.out, "o", "", "")
 	fs.StringVar(&f.lang, "lang", "", "")
 	fs.StringVar(&f.profile, "profile", "", "")
-	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return "", f, usagef("%s", flagError(err))
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		positional = append(positional, fs.Arg(0))
-		args = fs.Args()[1:]
+	positional, err := parseInterspersed(fs, args)
+	if err != nil {
+		return "", f, err
 	}
 	if len(positional) > 1 {
 		return "", f, usagef("one e-mail address at a time (got %q)", strings.Join(positional, " "))

@@ -56,15 +56,9 @@ func parseReport(args []string) (code []string, asJSON bool, lang string, err er
 	fs.SetOutput(io.Discard)
 	fs.BoolVar(&asJSON, "json", false, "")
 	fs.StringVar(&lang, "lang", "", "")
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, false, "", usagef("%s", flagError(err))
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		code = append(code, fs.Arg(0))
-		args = fs.Args()[1:]
+	code, err = parseInterspersed(fs, args)
+	if err != nil {
+		return nil, false, "", err
 	}
 	switch {
 	case len(code) == 0:
