@@ -20,7 +20,7 @@ import (
 )
 
 const (
-	tbFixture    = "../detect/clients/prefsjs/testdata/thunderbird-153-prefs.js" // written by Thunderbird 153
+	tbFixture    = "../detect/clients/thunderbird/testdata/linux-real/tmp/tbhome/prof/prefs.js" // written by Thunderbird 153
 	clawsFixture = "../fix/apply/testdata/accountrc"
 	mario        = "mario.rossi@maildoctor.example"
 )

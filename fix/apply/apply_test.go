@@ -25,7 +25,7 @@ import (
 // Fixtures owned by detect/clients: a prefs.js written by a real
 // Thunderbird 153 (LF), and one in Thunderbird's Windows format (CRLF).
 const (
-	realPrefs    = "../../detect/clients/prefsjs/testdata/thunderbird-153-prefs.js"
+	realPrefs    = "../../detect/clients/thunderbird/testdata/linux-real/tmp/tbhome/prof/prefs.js"
 	windowsPrefs = "../../detect/clients/thunderbird/testdata/windows/C/Users/anna/AppData/Roaming/Thunderbird/Profiles/k2x9qv1a.default-release/prefs.js"
 )
 

@@ -9,7 +9,7 @@ import (
 // FuzzParse: any input parses without panicking, spans lie inside the input
 // and in order, and rewriting a value then parsing again gives that value.
 func FuzzParse(f *testing.F) {
-	if data, err := os.ReadFile("testdata/thunderbird-153-prefs.js"); err == nil {
+	if data, err := os.ReadFile(realPrefs); err == nil {
 		f.Add(data)
 	}
 	f.Add([]byte(`user_pref("a", 'x\u00e8\ud83d\ude00'); pref("b", -1, locked); /* c */ # d` + "\n"))

@@ -7,10 +7,12 @@ import (
 	"testing"
 )
 
-// testdata/thunderbird-153-prefs.js was written by Debian's Thunderbird
-// 153.7.0esr itself (see detect/clients/thunderbird/testdata/README.md).
+// realPrefs was written by Debian's Thunderbird 153.7.0esr itself (see
+// detect/clients/thunderbird/testdata/README.md).
+const realPrefs = "../thunderbird/testdata/linux-real/tmp/tbhome/prof/prefs.js"
+
 func TestRealThunderbirdFile(t *testing.T) {
-	data, err := os.ReadFile("testdata/thunderbird-153-prefs.js")
+	data, err := os.ReadFile(realPrefs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +144,7 @@ func TestLineNumbers(t *testing.T) {
 }
 
 func TestEditInPlace(t *testing.T) {
-	data, err := os.ReadFile("testdata/thunderbird-153-prefs.js")
+	data, err := os.ReadFile(realPrefs)
 	if err != nil {
 		t.Fatal(err)
 	}
