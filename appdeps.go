@@ -11,7 +11,6 @@ import (
 	"maildoctor.app/maildoctor/fix/apply"
 	"maildoctor.app/maildoctor/fix/export"
 	"maildoctor.app/maildoctor/fix/plan"
-	"maildoctor.app/maildoctor/gui"
 	"maildoctor.app/maildoctor/i18n"
 )
 
@@ -27,11 +26,9 @@ func (h *hostServices) computer(ctx context.Context) (*scan.Report, error) {
 	return scan.Computer(ctx, h.platform, scan.Options{Profiles: h.profiles}), nil
 }
 
-func (h *hostServices) plan(ctx context.Context, req gui.PlanRequest) (*plan.Plan, error) {
-	return advise.Plan(ctx, advise.Request{
-		Email: req.Email, System: req.System, Client: req.Client, Account: req.Account,
-		Check: req.Check, Compat: req.Compat, Profiles: h.profiles,
-	}, advise.Options{})
+func (h *hostServices) plan(ctx context.Context, req advise.Request) (*plan.Plan, error) {
+	req.Profiles = h.profiles
+	return advise.Plan(ctx, req, advise.Options{})
 }
 
 func (h *hostServices) applyOptions() apply.Options {

@@ -16,6 +16,7 @@ import (
 	"maildoctor.app/maildoctor/detect/clients"
 	"maildoctor.app/maildoctor/detect/finding"
 	"maildoctor.app/maildoctor/detect/server"
+	"maildoctor.app/maildoctor/fix/advise"
 	"maildoctor.app/maildoctor/fix/apply"
 	"maildoctor.app/maildoctor/fix/plan"
 )
@@ -64,9 +65,9 @@ func (u *UI) openFix(cl *clients.Client, a *clients.Account) {
 	u.fix.render()
 }
 
-func (s *fixScreen) request() (PlanRequest, string) {
+func (s *fixScreen) request() (advise.Request, string) {
 	u := s.u
-	req := PlanRequest{Check: u.report}
+	req := advise.Request{Check: u.report}
 	if u.computer != nil {
 		req.System = u.computer.OS
 	}

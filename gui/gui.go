@@ -15,11 +15,10 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"maildoctor.app/maildoctor/detect/check"
-	"maildoctor.app/maildoctor/detect/clients"
 	"maildoctor.app/maildoctor/detect/clients/scan"
 	"maildoctor.app/maildoctor/detect/compat"
 	"maildoctor.app/maildoctor/detect/discover"
-	"maildoctor.app/maildoctor/detect/system"
+	"maildoctor.app/maildoctor/fix/advise"
 	"maildoctor.app/maildoctor/fix/plan"
 	"maildoctor.app/maildoctor/i18n"
 )
@@ -31,22 +30,10 @@ type Checker func(ctx context.Context, opt check.Options) (*check.Report, error)
 // detect/clients/scan in the app.
 type ComputerSource func(ctx context.Context) (*scan.Report, error)
 
-// PlanRequest is what the Fix screen asks a plan for: an address and,
-// when the fix is for an account found on this computer, its program.
-type PlanRequest struct {
-	Email   string
-	System  *system.Info
-	Client  *clients.Client
-	Account *clients.Account
-	// Check is the last account check of that address, if any.
-	Check *check.Report
-	// Compat is the compatibility verdict of Client on System, if known.
-	Compat string
-}
-
-// Planner makes the fix plan (fix/plan) for a request; it may use the
-// network (discovery, webmail) and runs off the UI goroutine.
-type Planner func(ctx context.Context, req PlanRequest) (*plan.Plan, error)
+// Planner makes the fix plan for a request (fix/advise in the app, which
+// adds the provider profiles); it may use the network (discovery, webmail)
+// and runs off the UI goroutine.
+type Planner func(ctx context.Context, req advise.Request) (*plan.Plan, error)
 
 // Deps is everything the screens need from outside.
 type Deps struct {

@@ -23,6 +23,7 @@ import (
 	"maildoctor.app/maildoctor/detect/probe"
 	"maildoctor.app/maildoctor/detect/server"
 	"maildoctor.app/maildoctor/detect/system"
+	"maildoctor.app/maildoctor/fix/advise"
 	"maildoctor.app/maildoctor/fix/plan"
 	"maildoctor.app/maildoctor/fix/report"
 	"maildoctor.app/maildoctor/i18n"
@@ -144,7 +145,7 @@ func fakeComputer(context.Context) (*scan.Report, error) {
 
 // fakePlan plans with fix/plan itself from the request, with fixed
 // servers instead of discovery.
-func fakePlan(_ context.Context, req PlanRequest) (*plan.Plan, error) {
+func fakePlan(_ context.Context, req advise.Request) (*plan.Plan, error) {
 	servers := []discover.Server{}
 	for _, p := range server.Protocols {
 		host := map[server.Protocol]string{server.IMAP: "imap.cliente.it", server.POP3: "pop.cliente.it", server.SMTP: "smtp.cliente.it"}[p]

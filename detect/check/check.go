@@ -42,15 +42,14 @@ type Options struct {
 // Discovery is the part of the report that says where the servers came
 // from.
 type Discovery struct {
-	Source  discover.Source     `json:"source"`
-	Domain  string              `json:"domain"`
-	Hosts   map[string]string   `json:"hosts"`
-	Servers []discover.Server   `json:"servers"`
-	Tried   []discover.Attempt  `json:"tried,omitempty"`
-	Profile string              `json:"profile,omitempty"`
-	Allowed []string            `json:"allowed,omitempty"`
-	Webmail string              `json:"webmail,omitempty"`
-	Extra   map[string][]string `json:"-"`
+	Source  discover.Source    `json:"source"`
+	Domain  string             `json:"domain"`
+	Hosts   map[string]string  `json:"hosts"`
+	Servers []discover.Server  `json:"servers"`
+	Tried   []discover.Attempt `json:"tried,omitempty"`
+	Profile string             `json:"profile,omitempty"`
+	Allowed []string           `json:"allowed,omitempty"`
+	Webmail string             `json:"webmail,omitempty"`
 }
 
 // Verdicts of a whole check.

@@ -24,6 +24,7 @@ import (
 	"maildoctor.app/maildoctor/detect/probe"
 	"maildoctor.app/maildoctor/detect/server"
 	"maildoctor.app/maildoctor/detect/system"
+	"maildoctor.app/maildoctor/fix/advise"
 	"maildoctor.app/maildoctor/fix/plan"
 	"maildoctor.app/maildoctor/gui"
 	"maildoctor.app/maildoctor/i18n"
@@ -144,7 +145,7 @@ func demoComputer(context.Context) (*scan.Report, error) {
 
 // demoPlan plans with fix/plan itself, with the demonstration servers
 // instead of discovery.
-func demoPlan(_ context.Context, req gui.PlanRequest) (*plan.Plan, error) {
+func demoPlan(_ context.Context, req advise.Request) (*plan.Plan, error) {
 	var servers []discover.Server
 	for _, p := range server.Protocols {
 		servers = append(servers, discover.Server{Endpoint: server.Endpoint{Protocol: p, Host: "mail.cliente.it", Port: server.DefaultPort(p, server.TLS), Security: server.TLS}})
