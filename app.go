@@ -35,11 +35,12 @@ func runApp(supportLink string) int {
 		fyne.LogError("loading translations", err)
 		return 3
 	}
-	profiles, err := defaultProfiles()
+	builtin, err := discover.BuiltinProfile()
 	if err != nil {
 		fyne.LogError("built-in profile", err)
 		return 3
 	}
+	profiles := []*discover.Profile{builtin}
 	kb, err := compat.Builtin()
 	if err != nil {
 		fyne.LogError("compatibility data", err)
@@ -80,12 +81,4 @@ func runApp(supportLink string) int {
 	w.SetMaster()
 	w.ShowAndRun()
 	return 0
-}
-
-func defaultProfiles() ([]*discover.Profile, error) {
-	p, err := discover.ParseProfile(assets.DefaultProfile)
-	if err != nil {
-		return nil, err
-	}
-	return []*discover.Profile{p}, nil
 }

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"maildoctor.app/maildoctor/assets"
 	"maildoctor.app/maildoctor/detect/check"
 	"maildoctor.app/maildoctor/detect/discover"
 	"maildoctor.app/maildoctor/detect/finding"
@@ -208,9 +207,9 @@ func readPassword(f checkFlags, env Env, prompt string) (*string, error) {
 // loadProfiles returns the built-in profile and, after it (so it wins),
 // the one given with --profile.
 func loadProfiles(ctx context.Context, src string) ([]*discover.Profile, error) {
-	def, err := discover.ParseProfile(assets.DefaultProfile)
+	def, err := discover.BuiltinProfile()
 	if err != nil {
-		return nil, fmt.Errorf("built-in profile: %w", err)
+		return nil, err
 	}
 	out := []*discover.Profile{def}
 	if src == "" {

@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"maildoctor.app/maildoctor/assets"
 	"maildoctor.app/maildoctor/detect/clients"
 	"maildoctor.app/maildoctor/detect/clients/apple"
 	"maildoctor.app/maildoctor/detect/clients/linuxmail"
@@ -43,7 +42,7 @@ type Options struct {
 
 // DefaultProfiles parses the embedded provider profile.
 func DefaultProfiles() []*discover.Profile {
-	p, err := discover.ParseProfile(assets.DefaultProfile)
+	p, err := discover.BuiltinProfile()
 	if err != nil {
 		return nil
 	}
