@@ -174,3 +174,10 @@ func hostName(h string) (string, error) {
 	}
 	return asciiName(h, true)
 }
+
+// CanonicalHost returns a host name in the form every comparison uses:
+// lower-case ASCII (IDNA) without a trailing dot, or an IP address in its
+// standard form.
+func CanonicalHost(h string) (string, error) {
+	return hostName(h)
+}
