@@ -16,6 +16,7 @@ import (
 	"maildoctor.app/maildoctor/detect/discover"
 	"maildoctor.app/maildoctor/detect/finding"
 	"maildoctor.app/maildoctor/detect/server"
+	"maildoctor.app/maildoctor/detect/trust"
 )
 
 // checkFlags are the flags of "maildoctor check".
@@ -25,16 +26,24 @@ type checkFlags struct {
 	manual        map[server.Protocol]string
 	resolve       map[string]string
 	profile       string
-	timeout       time.Duration
-	json          bool
-	lang          string
+	// trustHosts are --trust-host: hosts the user confirms may be given
+	// the password although no trust rule covers them.
+	trustHosts stringList
+	timeout    time.Duration
+	deadline   time.Duration
+	json       bool
+	lang       string
 	// code adds a support code: the last line of the human output, the
 	// "support_code" field of the JSON (so stdout stays one JSON object).
 	code bool
 }
 
-// maxTimeout keeps a typo like --timeout 10h from freezing a check.
-const maxTimeout = 5 * time.Minute
+// maxTimeout and maxDeadline keep a typo like --timeout 10h from freezing
+// a check.
+const (
+	maxTimeout  = 5 * time.Minute
+	maxDeadline = 30 * time.Minute
+)
 
 func parseCheck(args []string) (email string, f checkFlags, err error) {
 	f = checkFlags{manual: map[server.Protocol]string{}, resolve: map[string]string{}}
@@ -47,7 +56,9 @@ func parseCheck(args []string) (email string, f checkFlags, err error) {
 	}
 	fs.Var(resolveFlag(f.resolve), "resolve", "")
 	fs.StringVar(&f.profile, "profile", "", "")
+	fs.Var(&f.trustHosts, "trust-host", "")
 	fs.DurationVar(&f.timeout, "timeout", 10*time.Second, "")
+	fs.DurationVar(&f.deadline, "deadline", check.DefaultDeadline, "")
 	fs.BoolVar(&f.json, "json", false, "")
 	fs.StringVar(&f.lang, "lang", "", "")
 	fs.BoolVar(&f.code, "code", false, "")
@@ -62,6 +73,8 @@ func parseCheck(args []string) (email string, f checkFlags, err error) {
 		return "", f, usagef("one e-mail address at a time (got %q)", strings.Join(positional, " "))
 	case f.timeout <= 0 || f.timeout > maxTimeout:
 		return "", f, usagef("--timeout must be between 1ms and %v", maxTimeout)
+	case f.deadline <= 0 || f.deadline > maxDeadline:
+		return "", f, usagef("--deadline must be between 1ms and %v", maxDeadline)
 	case f.lang != "" && f.lang != "it" && f.lang != "en":
 		return "", f, usagef("--lang must be it or en")
 	case f.passwordStdin && f.askPassword:
@@ -88,6 +101,19 @@ type hostFlag struct {
 }
 
 func (h hostFlag) String() string { return "" }
+
+// stringList is a repeatable flag.
+type stringList []string
+
+func (l *stringList) String() string { return strings.Join(*l, ",") }
+func (l *stringList) Set(v string) error {
+	h, err := discover.CanonicalHost(v)
+	if err != nil || strings.ContainsAny(v, ":/") {
+		return fmt.Errorf("%q is not a host name", v)
+	}
+	*l = append(*l, h)
+	return nil
+}
 func (h hostFlag) Set(v string) error {
 	if _, _, err := server.ParseHostPort(v); err != nil {
 		return err
@@ -137,7 +163,13 @@ func runCheck(ctx context.Context, args []string, env Env) error {
 		Manual:   f.manual,
 		Resolve:  f.resolve,
 		Profiles: profiles,
+		Trust: trust.Policy{
+			Provider:  profiles[0],
+			Typed:     manualHosts(f.manual),
+			Confirmed: f.trustHosts,
+		},
 		Timeout:  f.timeout,
+		Deadline: f.deadline,
 	})
 	if err != nil {
 		return usagef("%v", err)
@@ -171,6 +203,18 @@ func runCheck(ctx context.Context, args []string, env Env) error {
 		return errProblems
 	}
 	return nil
+}
+
+// manualHosts are the hosts of --imap/--pop3/--smtp: typed by the user,
+// so trusted with the password.
+func manualHosts(m map[server.Protocol]string) []string {
+	var out []string
+	for _, v := range m {
+		if h, _, err := server.ParseHostPort(v); err == nil {
+			out = append(out, h)
+		}
+	}
+	return out
 }
 
 // readPassword takes the first line of stdin (--password-stdin) or asks

@@ -16,6 +16,7 @@ import (
 	"maildoctor.app/maildoctor/detect/finding"
 	"maildoctor.app/maildoctor/detect/probe"
 	"maildoctor.app/maildoctor/detect/server"
+	"maildoctor.app/maildoctor/detect/trust"
 )
 
 // accountState is what the user typed; it outlives a language switch.
@@ -118,7 +119,7 @@ func (s *accountScreen) run() {
 			manual[p] = h
 		}
 	}
-	opt := check.Options{Email: email, Manual: manual, Profiles: u.deps.Profiles}
+	opt := check.Options{Email: email, Manual: manual, Profiles: u.deps.Profiles, Trust: s.trustPolicy(manual)}
 	if pass := s.password.Text; pass != "" {
 		opt.Password = &pass
 	}
@@ -299,3 +300,17 @@ func (u *UI) Prefill(email string, hosts map[server.Protocol]string) {
 // StartCheck starts the check of what "Test my account" holds, as the
 // Test button does.
 func (u *UI) StartCheck() { u.account.run() }
+
+// trustPolicy is who may be given the password in this check: the
+// built-in profile (always Profiles[0]) and the hosts in the advanced
+// fields.
+func (s *accountScreen) trustPolicy(manual map[server.Protocol]string) trust.Policy {
+	pol := trust.Policy{}
+	if len(s.u.deps.Profiles) > 0 {
+		pol.Provider = s.u.deps.Profiles[0]
+	}
+	for _, v := range manual {
+		pol.Typed = append(pol.Typed, v)
+	}
+	return pol
+}

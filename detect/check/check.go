@@ -17,6 +17,7 @@ import (
 	"maildoctor.app/maildoctor/detect/finding"
 	"maildoctor.app/maildoctor/detect/probe"
 	"maildoctor.app/maildoctor/detect/server"
+	"maildoctor.app/maildoctor/detect/trust"
 )
 
 // Options describe one check. Password is nil when the user gave none:
@@ -25,9 +26,18 @@ type Options struct {
 	Email    string
 	Password *string
 	// Manual holds --imap/--pop3/--smtp "HOST[:PORT]" overrides.
-	Manual   map[server.Protocol]string
-	Resolve  map[string]string
+	Manual  map[server.Protocol]string
+	Resolve map[string]string
+	// Profiles steer discovery (the built-in one first, then a --profile
+	// or a link's); they do not decide who gets the password: Trust does.
 	Profiles []*discover.Profile
+	// Trust says which hosts may be given the password (the built-in
+	// profile, the hosts the user typed or confirmed); Run fills in the
+	// address's domain. Every other host is probed without it.
+	Trust trust.Policy
+	// Deadline bounds the whole check (default DefaultDeadline), on top
+	// of Timeout for each step.
+	Deadline time.Duration
 	// Timeout bounds each connection step (default probe.DefaultTimeout).
 	Timeout  time.Duration
 	Roots    *x509.CertPool
@@ -75,6 +85,8 @@ type Report struct {
 // servers do wrong is a finding in the report.
 func Run(ctx context.Context, opt Options) (*Report, error) {
 	start := time.Now()
+	ctx, cancel := context.WithTimeout(ctx, opt.deadline())
+	defer cancel()
 	rep := &Report{Email: strings.TrimSpace(opt.Email), StartedAt: start.UTC()}
 	found, err := discover.Find(ctx, opt.Email, discover.Options{
 		Profiles: opt.Profiles,
@@ -202,6 +214,18 @@ func collect(results []*probe.Result, global []finding.Finding) []finding.Findin
 	}
 	finding.Sort(out)
 	return out
+}
+
+// DefaultDeadline bounds a whole check when Options.Deadline is zero: a
+// customer in front of the app, or a script, must get an answer even from
+// a network that swallows every packet.
+const DefaultDeadline = 60 * time.Second
+
+func (o Options) deadline() time.Duration {
+	if o.Deadline > 0 {
+		return o.Deadline
+	}
+	return DefaultDeadline
 }
 
 // IsCancelled reports whether the check ended because ctx was cancelled.

@@ -9,6 +9,7 @@ import (
 	"maildoctor.app/maildoctor/detect/finding"
 	"maildoctor.app/maildoctor/detect/probe"
 	"maildoctor.app/maildoctor/detect/server"
+	"maildoctor.app/maildoctor/detect/trust"
 )
 
 // Reasons a login was skipped, as the auth.skipped finding's "reason".
@@ -16,6 +17,12 @@ const (
 	skipNoPassword   = "no_password"
 	skipNotVerified  = "not_verified"
 	skipAfterFailure = "after_failure"
+	// skipOldTLS: the endpoint verified but speaks nothing newer than
+	// TLS 1.1, which no password travels over.
+	skipOldTLS = "old_tls"
+	// skipNoMechanism: the submission server offers no AUTH PLAIN or LOGIN
+	// after TLS, so it never asked for a password.
+	skipNoMechanism = "no_mechanism"
 )
 
 type loginPlan struct {
@@ -38,13 +45,18 @@ func loginAll(ctx context.Context, results []*probe.Result, servers []discover.S
 	if strings.TrimSpace(pass) != pass {
 		fs = append(fs, finding.New("auth.password_spaces", finding.Warn, ""))
 	}
+	pol := opt.Trust
 	var plans []loginPlan
 	for _, p := range server.Protocols {
-		res := loginEndpoint(results, p)
+		res, reason := loginEndpoint(results, p)
 		if res == nil {
-			if any := firstOf(results, p); any != nil {
-				fs = append(fs, finding.New("auth.skipped", finding.Info, any.Addr(), "reason", skipNotVerified, "protocol", strings.ToUpper(string(p))))
+			if any := firstOf(results, p); any != nil && reason != skipNoMechanism {
+				fs = append(fs, skipped(any.Addr(), reason, p))
 			}
+			continue
+		}
+		if pol.Decide(res.Host) == trust.Untrusted {
+			fs = append(fs, notTrusted(res, servers))
 			continue
 		}
 		plans = append(plans, loginPlan{proto: p, res: res, user: userFor(servers, res.Endpoint, opt.Email)})
@@ -55,7 +67,7 @@ func loginAll(ctx context.Context, results []*probe.Result, servers []discover.S
 	first := plans[0]
 	if err := probe.Login(ctx, first.res, probe.Credentials{User: first.user, Password: pass}, popt); err != nil {
 		for _, p := range plans[1:] {
-			fs = append(fs, finding.New("auth.skipped", finding.Info, p.res.Addr(), "reason", skipAfterFailure, "protocol", strings.ToUpper(string(p.proto))))
+			fs = append(fs, skipped(p.res.Addr(), skipAfterFailure, p.proto))
 		}
 		return fs
 	}
@@ -72,16 +84,65 @@ func loginAll(ctx context.Context, results []*probe.Result, servers []discover.S
 }
 
 // loginEndpoint picks where a protocol's login goes: implicit TLS first
-// (the future), STARTTLS if that is all that verified.
-func loginEndpoint(results []*probe.Result, p server.Protocol) *probe.Result {
+// (the future), STARTTLS if that is all that verified; only TLS 1.2 or
+// newer, and for submission only a server that offers a mechanism the
+// probe speaks. Without one it says why.
+func loginEndpoint(results []*probe.Result, p server.Protocol) (*probe.Result, string) {
+	reason := skipNotVerified
 	for _, sec := range []server.Security{server.TLS, server.StartTLS} {
 		for _, r := range results {
-			if r.Protocol == p && r.Security == sec && r.Secure() {
-				return r
+			if r.Protocol != p || r.Security != sec || !r.Secure() {
+				continue
+			}
+			switch {
+			case !modernTLS(r):
+				reason = skipOldTLS
+			case p == server.SMTP && !offersLogin(r):
+				reason = skipNoMechanism
+			default:
+				return r, ""
 			}
 		}
 	}
-	return nil
+	return nil, reason
+}
+
+// modernTLS reports whether the endpoint agreed TLS 1.2 or newer; the
+// login connection itself refuses anything older (probe.Login).
+func modernTLS(r *probe.Result) bool {
+	return r.TLS != nil && (r.TLS.Negotiated == "1.2" || r.TLS.Negotiated == "1.3")
+}
+
+// offersLogin reports whether a submission server announced, over TLS, a
+// SASL mechanism the probe uses. One that announced none never asked for
+// a password, so it is not given one (smtp.auth_not_offered says so).
+func offersLogin(r *probe.Result) bool {
+	for _, m := range r.AuthMechanisms {
+		if m == "PLAIN" || m == "LOGIN" {
+			return true
+		}
+	}
+	return false
+}
+
+func skipped(addr, reason string, p server.Protocol) finding.Finding {
+	return finding.New("auth.skipped", finding.Info, addr, "reason", reason, "protocol", strings.ToUpper(string(p)))
+}
+
+// notTrusted is the finding for an endpoint that was probed but not given
+// the password because the trust rule does not cover its host: it names
+// the host in both forms and where it came from, so the app can offer
+// "trust this host and test".
+func notTrusted(res *probe.Result, servers []discover.Server) finding.Finding {
+	src := ""
+	for _, s := range servers {
+		if s.Endpoint == res.Endpoint {
+			src = string(s.Source)
+		}
+	}
+	return finding.New("auth.host_not_trusted", finding.Warn, res.Addr(),
+		"host", res.Host, "host_unicode", discover.UnicodeHost(res.Host),
+		"protocol", strings.ToUpper(string(res.Protocol)), "source", src)
 }
 
 func firstOf(results []*probe.Result, p server.Protocol) *probe.Result {

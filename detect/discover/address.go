@@ -181,3 +181,14 @@ func hostName(h string) (string, error) {
 func CanonicalHost(h string) (string, error) {
 	return hostName(h)
 }
+
+// UnicodeHost returns the Unicode form of an ASCII (xn--) host name, for
+// showing it next to the ASCII form; a name that does not convert is
+// returned as it is.
+func UnicodeHost(h string) string {
+	u, err := hostProfile().ToUnicode(h)
+	if err != nil {
+		return h
+	}
+	return u
+}

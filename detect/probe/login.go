@@ -57,7 +57,9 @@ func (p *probe) login(cred Credentials) error {
 	defer stop()
 	defer sc.Close()
 	sc.step(p.ctx, p.opt.timeout(), budgetHandshake)
-	cfg := &tls.Config{ServerName: p.res.Host, RootCAs: p.opt.Roots, MinVersion: tls.VersionTLS10}
+	// TLS 1.0 and 1.1 are broken enough (RFC 8996) that no password
+	// travels over them, even to a server that offers nothing newer.
+	cfg := &tls.Config{ServerName: p.res.Host, RootCAs: p.opt.Roots, MinVersion: tls.VersionTLS12}
 	s, err := p.d.open(sc, cfg, p.res.Security, p.stepper(sc))
 	if err != nil {
 		p.record(StepLogin, start, err, "")
@@ -71,6 +73,13 @@ func (p *probe) login(cred Credentials) error {
 	spaces := strings.TrimSpace(cred.Password) != cred.Password
 	var ae *authError
 	switch {
+	case errors.Is(err, errNoMechanism):
+		// Nothing was sent: the server never asked for a password.
+		p.res.Auth = "skipped"
+		if !finding.Has(p.res.Findings, "smtp.auth_not_offered") {
+			p.res.fail("smtp.auth_not_offered", finding.Fail, nil)
+		}
+		return err
 	case err == nil:
 		p.res.Auth = "ok"
 		p.res.fail("auth.ok", finding.OK, nil, "user", cred.User)

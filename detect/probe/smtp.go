@@ -61,6 +61,10 @@ func (smtpDialect) open(conn net.Conn, cfg *tls.Config, sec server.Security, ste
 
 type smtpSession struct{ c *smtp.Client }
 
+// errNoMechanism is a login not attempted because the server offers no
+// mechanism the probe speaks.
+var errNoMechanism = errors.New("the server offers no login mechanism over TLS: no password was sent")
+
 func (s *smtpSession) caps() []string { return smtpExtensions(s.c) }
 
 func (s *smtpSession) authMechanisms() []string {
@@ -68,14 +72,18 @@ func (s *smtpSession) authMechanisms() []string {
 	return sortedCopy(strings.Fields(strings.ToUpper(params)))
 }
 
-// login uses AUTH PLAIN, or LOGIN for servers that only offer that.
-// Nothing is ever sent: no MAIL, no RCPT, no DATA.
+// login uses AUTH PLAIN, or LOGIN for servers that only offer that, and
+// nothing for a server that offers neither over TLS: it never asked for a
+// password. Nothing is ever sent: no MAIL, no RCPT, no DATA.
 func (s *smtpSession) login(user, pass string) error {
 	var client sasl.Client
-	if s.c.SupportsAuth("PLAIN") || !s.c.SupportsAuth("LOGIN") {
+	switch {
+	case s.c.SupportsAuth("PLAIN"):
 		client = sasl.NewPlainClient("", user, pass)
-	} else {
+	case s.c.SupportsAuth("LOGIN"):
 		client = sasl.NewLoginClient(user, pass)
+	default:
+		return errNoMechanism
 	}
 	err := s.c.Auth(client)
 	var se *smtp.SMTPError

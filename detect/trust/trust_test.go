@@ -43,7 +43,7 @@ func TestDecide(t *testing.T) {
 		{"evilcliente.it", Untrusted},
 		{"maildoctor.example.attacker.example", Untrusted},
 		{"xn--clente-qvf.it", Untrusted}, // clіente.it with a Cyrillic і
-		{"typed.example", Untrusted},      // the parent of a typed host
+		{"typed.example", Untrusted},     // the parent of a typed host
 		{"sub.mail.typed.example", Untrusted},
 		{"127.0.0.1", Untrusted},
 		{"", Untrusted},
