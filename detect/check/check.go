@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -110,6 +111,9 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 	rep.Endpoints = probeAll(ctx, servers, popt)
 	global = append(global, loginAll(ctx, rep.Endpoints, servers, opt, popt)...)
 	global = append(global, crossFindings(rep.Endpoints, opt.Manual)...)
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		global = append(global, finding.New("check.deadline", finding.Warn, "", "seconds", strconv.Itoa(int(opt.deadline().Seconds()))))
+	}
 	settleClosedStartTLS(rep.Endpoints)
 	rep.Findings = collect(rep.Endpoints, global)
 	rep.Verdict = verdict(rep.Findings)

@@ -75,3 +75,26 @@ func TestCancelEndsCheck(t *testing.T) {
 		t.Errorf("findings %v, want check.cancelled", findingIDs(rep.Findings))
 	}
 }
+
+// The whole check has a deadline on top of each step's timeout: a
+// network that swallows everything cannot hold it longer.
+func TestDeadlineBoundsCheck(t *testing.T) {
+	addr := silentServers(t)
+	start := time.Now()
+	rep, err := Run(context.Background(), Options{
+		Email:    testUser,
+		Manual:   map[server.Protocol]string{server.IMAP: "silent.example.test", server.POP3: "silent.example.test", server.SMTP: "silent.example.test"},
+		Resolve:  map[string]string{"silent.example.test": addr},
+		Timeout:  30 * time.Second,
+		Deadline: time.Second,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if el := time.Since(start); el > 3*time.Second {
+		t.Errorf("check took %v with a 1 s deadline", el)
+	}
+	if !finding.Has(rep.Findings, "check.deadline") {
+		t.Errorf("want check.deadline: %v", findingIDs(rep.Findings))
+	}
+}

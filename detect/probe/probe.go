@@ -258,14 +258,24 @@ func (p *probe) resolve() ([]string, bool) {
 	return addrs, true
 }
 
+// maxAddrs is how many of a host's addresses are tried: a client tries a
+// few, and a hostile DNS answer may list hundreds.
+const maxAddrs = 4
+
 // connect dials the addresses in order, as a client would, and tells a
 // refused port from a silent one.
 func (p *probe) connect(addrs []string) (*stepConn, bool) {
 	start := time.Now()
+	// The step's timeout is shared by every address, not given to each:
+	// a name with twenty silent addresses must not wait twenty timeouts.
+	deadline := start.Add(p.opt.timeout())
+	if len(addrs) > maxAddrs {
+		addrs = addrs[:maxAddrs]
+	}
 	var lastErr error
-	for _, a := range addrs {
+	for i, a := range addrs {
 		addr := net.JoinHostPort(a, strconv.Itoa(p.res.Port))
-		d := net.Dialer{Timeout: p.opt.timeout()}
+		d := net.Dialer{Deadline: deadline, Timeout: time.Until(deadline) / time.Duration(len(addrs)-i)}
 		c, err := d.DialContext(p.ctx, "tcp", addr)
 		if err == nil {
 			p.record(StepConnect, start, nil, addr)
