@@ -52,7 +52,8 @@ var errProblems = errors.New("problems found")
 const usage = `usage:
   maildoctor check EMAIL [--password-stdin | --ask-password] [--imap HOST[:PORT]] [--pop3 HOST[:PORT]]
                          [--smtp HOST[:PORT]] [--resolve HOST:ADDR]... [--profile FILE|URL]
-                         [--timeout DURATION] [--json] [--lang it|en]`
+                         [--trust-host HOST]... [--timeout DURATION] [--deadline DURATION]
+                         [--json] [--code] [--lang it|en]`
 
 // Run executes one command line (without the program name) and returns
 // the exit code.
