@@ -118,6 +118,7 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 	rep.Findings = collect(rep.Endpoints, global)
 	rep.Verdict = verdict(rep.Findings)
 	rep.ElapsedMS = time.Since(start).Milliseconds()
+	scrubSecrets(rep, opt)
 	return rep, nil
 }
 

@@ -16,6 +16,7 @@ import (
 
 	"maildoctor.app/maildoctor/detect/check"
 	"maildoctor.app/maildoctor/detect/finding"
+	"maildoctor.app/maildoctor/detect/secret"
 )
 
 // Format is the version of the report's JSON shape. A change that an older
@@ -99,7 +100,7 @@ type Input struct {
 }
 
 // Redacted replaces a secret found in a report.
-const Redacted = "[redacted]"
+const Redacted = secret.Redacted
 
 // Build makes a report from in. The report is a deep copy: in is not
 // changed, later changes to in do not reach the report. Finding titles and

@@ -1,84 +1,44 @@
 package report
 
 import (
-	"reflect"
 	"strings"
+
+	"maildoctor.app/maildoctor/detect/secret"
 )
 
-// scrub replaces every secret in every string reachable from v (a
-// pointer): struct fields, slice elements, map keys and values. It walks
-// the value rather than the JSON text, so a short secret cannot break the
-// report's structure.
-func scrub(v interface{}, secrets []string) {
+// scrub replaces every form of every secret (secret.Forms: raw, quoted,
+// escaped, URL-encoded, base64 and the SASL payloads) in every string of
+// the report. The check in it was scrubbed when it ran; this catches a
+// password the customer typed since, and a report built from elsewhere.
+func scrub(rep *Report, secrets []string) {
 	if len(secrets) == 0 {
 		return
 	}
-	pairs := make([]string, 0, 2*len(secrets))
+	users := loginUsers(rep)
+	var forms []string
 	for _, s := range secrets {
-		pairs = append(pairs, s, Redacted)
+		for _, u := range users {
+			forms = append(forms, secret.Forms(s, u)...)
+		}
 	}
-	// Longer secrets first, so a secret that contains another goes whole.
-	sortByLength(pairs)
-	walk(reflect.ValueOf(v), strings.NewReplacer(pairs...))
+	secret.Scrub(rep, forms)
 }
 
-func sortByLength(pairs []string) {
-	for i := 0; i < len(pairs); i += 2 {
-		for j := i + 2; j < len(pairs); j += 2 {
-			if len(pairs[j]) > len(pairs[i]) {
-				pairs[i], pairs[j] = pairs[j], pairs[i]
+// loginUsers are the user names a login may have sent with the password:
+// the address, the profile's user names and the ones the logins report.
+func loginUsers(rep *Report) []string {
+	users := []string{strings.TrimSpace(rep.Email())}
+	if c := rep.Check; c != nil {
+		for _, s := range c.Discovery.Servers {
+			if s.Username != "" {
+				users = append(users, s.Username)
+			}
+		}
+		for _, f := range c.Findings {
+			if u := f.Args["user"]; u != "" {
+				users = append(users, u)
 			}
 		}
 	}
-}
-
-func walk(v reflect.Value, r *strings.Replacer) {
-	switch v.Kind() {
-	case reflect.Ptr, reflect.Interface:
-		if !v.IsNil() {
-			walk(v.Elem(), r)
-		}
-	case reflect.Struct:
-		for i := 0; i < v.NumField(); i++ {
-			if f := v.Field(i); f.CanSet() {
-				walk(f, r)
-			}
-		}
-	case reflect.Slice, reflect.Array:
-		for i := 0; i < v.Len(); i++ {
-			walk(v.Index(i), r)
-		}
-	case reflect.Map:
-		walkMap(v, r)
-	case reflect.String:
-		if v.CanSet() {
-			v.SetString(r.Replace(v.String()))
-		}
-	}
-}
-
-// walkMap rebuilds the map's entries, since map elements cannot be set in
-// place.
-func walkMap(v reflect.Value, r *strings.Replacer) {
-	if v.IsNil() {
-		return
-	}
-	iter := v.MapRange()
-	type entry struct{ old, k, val reflect.Value }
-	var entries []entry
-	for iter.Next() {
-		k := reflect.New(iter.Key().Type()).Elem()
-		k.Set(iter.Key())
-		val := reflect.New(iter.Value().Type()).Elem()
-		val.Set(iter.Value())
-		walk(k, r)
-		walk(val, r)
-		entries = append(entries, entry{iter.Key(), k, val})
-	}
-	for _, e := range entries {
-		v.SetMapIndex(e.old, reflect.Value{})
-	}
-	for _, e := range entries {
-		v.SetMapIndex(e.k, e.val)
-	}
+	return users
 }

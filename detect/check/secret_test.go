@@ -1,0 +1,128 @@
+package check
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"maildoctor.app/maildoctor/detect/probe"
+	"maildoctor.app/maildoctor/detect/secret"
+	"maildoctor.app/maildoctor/detect/server"
+	"maildoctor.app/maildoctor/detect/trust"
+	"maildoctor.app/maildoctor/internal/echoserver"
+)
+
+// The attack: a server the password may go to (under the address's own
+// domain, verified TLS) refuses the login and echoes the password in its
+// error, raw or encoded. The error becomes evidence and step details;
+// the report must hold none of it.
+
+const (
+	echoUser   = "mario.rossi@cliente.example"
+	echoHost   = "mail.cliente.example"
+	echoDomain = "cliente.example"
+	// echoPassword differs in every form: quotes and a backslash (IMAP
+	// and JSON escapes), a space and + and / (URL and base64), é (a
+	// literal, %C3%A9, \u00e9).
+	echoPassword = `Pa"ss\wo rd+/é`
+)
+
+// echoedForms are the ways the password could come back, written out
+// here rather than taken from secret.Forms, which they test.
+func echoedForms() map[string]string {
+	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+	return map[string]string{
+		"raw":                   echoPassword,
+		"imap-quoted":           `Pa\"ss\\wo rd+/é`,
+		"sasl-plain-base64":     b64("\x00" + echoUser + "\x00" + echoPassword),
+		"sasl-plain-base64-raw": strings.TrimRight(b64("\x00"+echoUser+"\x00"+echoPassword), "="),
+		"sasl-login-base64":     b64(echoPassword),
+		"query-escaped":         url.QueryEscape(echoPassword),
+		"path-escaped":          url.PathEscape(echoPassword),
+		"json-ascii":            `Pa\"ss\\wo rd+/\u00e9`,
+	}
+}
+
+// leaks returns the forms of the password found in out, as they are or
+// JSON-escaped (out may be JSON).
+func leaks(out string) []string {
+	var found []string
+	for name, f := range echoedForms() {
+		js, _ := json.Marshal(f)
+		if strings.Contains(out, f) || strings.Contains(out, strings.Trim(string(js), `"`)) {
+			found = append(found, name)
+		}
+	}
+	return found
+}
+
+type echoCase struct {
+	name string
+	imap echoserver.Form
+	smtp string
+	// proto is where the echoing login happens.
+	proto server.Protocol
+	sec   server.Security
+}
+
+func echoCases() []echoCase {
+	var out []echoCase
+	for _, f := range echoserver.IMAPForms {
+		out = append(out, echoCase{"IMAP LOGIN refusal echoes the password " + string(f), f, "", server.IMAP, server.TLS})
+	}
+	return append(out,
+		echoCase{"SMTP 535 echoes the AUTH PLAIN payload", "", echoserver.MechPlain, server.SMTP, server.TLS},
+		echoCase{"SMTP 535 echoes the AUTH LOGIN password", "", echoserver.MechLogin, server.SMTP, server.TLS},
+	)
+}
+
+func TestEchoedPasswordIsNotInTheReport(t *testing.T) {
+	for _, c := range echoCases() {
+		c := c
+		t.Run(c.name, func(t *testing.T) {
+			fake := echoserver.Start(t, echoserver.Config{Host: echoHost, IMAP: c.imap, SMTP: c.smtp})
+			rep, err := Run(context.Background(), Options{
+				Email:    echoUser,
+				Password: pw(echoPassword),
+				Manual: map[server.Protocol]string{
+					server.IMAP: echoHost + ":993", server.POP3: echoHost + ":995", server.SMTP: echoHost + ":465",
+				},
+				Resolve: map[string]string{echoHost: fake.Addr},
+				Trust:   trust.Policy{Domain: echoDomain},
+				Timeout: 5 * time.Second,
+				Roots:   fake.CA.Pool(),
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fake.Logins() != 1 {
+				t.Fatalf("%d logins reached the server, want 1: findings %v", fake.Logins(), findingIDs(rep.Findings))
+			}
+			r := endpoint(t, rep, c.proto, c.sec)
+			if ev, ok := failedLogin(r); !ok || !strings.Contains(ev, secret.Redacted) {
+				t.Errorf("the refusal with the echo is not in the report as redacted evidence: %+v", r.Findings)
+			}
+			data, err := json.Marshal(rep)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if l := leaks(string(data)); len(l) > 0 {
+				t.Errorf("the report holds the password as %v:\n%s", l, data)
+			}
+		})
+	}
+}
+
+// failedLogin is the evidence of the endpoint's auth.failed finding.
+func failedLogin(r *probe.Result) (string, bool) {
+	for _, f := range r.Findings {
+		if f.ID == "auth.failed" {
+			return f.Evidence, true
+		}
+	}
+	return "", false
+}
