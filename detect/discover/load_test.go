@@ -3,7 +3,6 @@ package discover
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -68,15 +67,16 @@ func TestLoadProfileURL(t *testing.T) {
 		case <-time.After(10 * time.Second):
 		}
 	})
-	srv := httptest.NewTLSServer(mux)
-	defer srv.Close()
-	client := srv.Client()
+	// A name, not 127.0.0.1: LoadProfile refuses IP addresses.
+	w := newWeb(t, []string{"profiles.example.net"}, mux)
+	client := w.client
+	base := "https://profiles.example.net"
 
-	p, err := LoadProfile(context.Background(), srv.URL+"/profile.xml", client)
+	p, err := LoadProfile(context.Background(), base+"/profile.xml", client)
 	if err != nil || p.ID != "hoster.example" {
 		t.Fatalf("LoadProfile(url) = %+v, %v", p, err)
 	}
-	if _, err := LoadProfile(context.Background(), srv.URL+"/hop/3", client); err != nil {
+	if _, err := LoadProfile(context.Background(), base+"/hop/3", client); err != nil {
 		t.Errorf("three redirects: %v", err)
 	}
 	for path, want := range map[string]string{
@@ -85,7 +85,7 @@ func TestLoadProfileURL(t *testing.T) {
 		"/missing": "404",
 		"/huge":    "larger than",
 	} {
-		if _, err := LoadProfile(context.Background(), srv.URL+path, client); err == nil || !strings.Contains(err.Error(), want) {
+		if _, err := LoadProfile(context.Background(), base+path, client); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("LoadProfile(%s) error = %v, want one containing %q", path, err, want)
 		}
 	}
@@ -96,7 +96,7 @@ func TestLoadProfileURL(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	if _, err := LoadProfile(ctx, srv.URL+"/slow", client); err == nil {
+	if _, err := LoadProfile(ctx, base+"/slow", client); err == nil {
 		t.Error("a fetch past the deadline succeeded")
 	}
 	if d := time.Since(start); d > 2*time.Second {
