@@ -100,3 +100,53 @@ func TestCheckCommandAgainstDovecot(t *testing.T) {
 		t.Errorf("human output:\n%s", out)
 	}
 }
+
+// A profile given on the command line (a file an e-mail could carry, or
+// an https URL) steers discovery but is not the provider's word: its
+// foreign host is probed without the password until the user names it
+// with --trust-host.
+func TestCheckProfileHostNeedsTrustHost(t *testing.T) {
+	const user, pass, host = "anna@example.test", "Segreta.2026", "imap.attacker.test"
+	ca := testpki.NewCA(t, "Mail Doctor Test Root")
+	pair := ca.Leaf(t, testpki.LeafOptions{Names: []string{host}})
+	srv := dovecottest.Start(t, dovecottest.Config{
+		CertPEM: pair.CertPEM, KeyPEM: pair.KeyPEM, Implicit: true,
+		Users: map[string]string{user: pass},
+	})
+	dir := t.TempDir()
+	caFile := testpki.WriteFile(t, dir, "ca.pem", ca.CertPEM)
+	profile := testpki.WriteFile(t, dir, "profile.xml", []byte(`<?xml version="1.0"?>
+<clientConfig version="1.1"><emailProvider id="example.test"><domain>example.test</domain>
+<incomingServer type="imap"><hostname>`+host+`</hostname><port>993</port><socketType>SSL</socketType><username>%EMAILADDRESS%</username></incomingServer>
+</emailProvider></clientConfig>`))
+	bin := buildBinary(t)
+	run := func(extra ...string) map[string]bool {
+		args := append([]string{"check", user, "--password-stdin", "--profile", profile,
+			"--resolve", host + ":" + srv.Addr, "--timeout", "5s", "--json"}, extra...)
+		cmd := exec.Command(bin, args...)
+		cmd.Env = append(os.Environ(), "SSL_CERT_FILE="+caFile)
+		cmd.Stdin = strings.NewReader(pass + "\n")
+		out, _ := cmd.Output()
+		var rep struct {
+			Findings []struct {
+				ID       string `json:"id"`
+				Endpoint string `json:"endpoint"`
+			} `json:"findings"`
+		}
+		if err := json.Unmarshal(out, &rep); err != nil {
+			t.Fatalf("stdout is not JSON: %v\n%s", err, out)
+		}
+		ids := map[string]bool{}
+		for _, f := range rep.Findings {
+			ids[f.ID+"@"+f.Endpoint] = true
+		}
+		return ids
+	}
+	ids := run()
+	if ids["auth.ok@"+host+":993"] || !ids["auth.host_not_trusted@"+host+":993"] {
+		t.Errorf("without --trust-host: %v, want auth.host_not_trusted and no login", ids)
+	}
+	if ids = run("--trust-host", host); !ids["auth.ok@"+host+":993"] {
+		t.Errorf("with --trust-host: %v, want auth.ok", ids)
+	}
+}
