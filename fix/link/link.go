@@ -5,13 +5,17 @@
 //	maildoctor://open?email=mario.rossi%40example.it&imap=mail.example.it:993&smtp=mail.example.it:465&profile=https%3A%2F%2Fwww.example.it%2Fmaildoctor.xml&lang=it
 //
 // A link only fills in. It never carries a password (a link with one is
-// refused), its profile must be an https:// address, and every host it
-// names outside the e-mail's domain and the built-in provider profile is
-// listed by Warnings, for the app to show before anything is contacted.
+// refused), its profile must be an https:// address under a public
+// internet name (not an IP address, localhost or a local-network name),
+// and every host it names outside the e-mail's domain and the built-in
+// provider profile, and every non-ASCII or xn-- name in it, is listed by
+// Warnings, for the app to show before anything is contacted. A linked
+// profile is only discovery input for one check (UseProfile).
 // docs/support.md describes the format for agents.
 package link
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -253,6 +257,17 @@ func profileURL(v string) (string, error) {
 	}
 	if _, _, err := server.ParseHostPort(u.Host); err != nil {
 		return "", linkErr("profile", "its profile address has an invalid host", "url", v)
+	}
+	// A link must not make the app reach into the customer's computer or
+	// network (a router page, a cloud metadata service): a provider
+	// publishes its settings under its own internet name.
+	if err := discover.CheckProfileHost(u.Hostname()); err != nil {
+		key := "local_profile"
+		var he *discover.ProfileHostError
+		if errors.As(err, &he) && he.IP {
+			key = "ip_profile"
+		}
+		return "", linkErr(key, "its profile address is refused: "+err.Error(), "url", v, "host", u.Hostname())
 	}
 	u.Scheme = "https"
 	u.Host = strings.ToLower(u.Host)

@@ -3,6 +3,7 @@ package link
 import (
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"maildoctor.app/maildoctor/detect/discover"
 	"maildoctor.app/maildoctor/detect/finding"
@@ -13,7 +14,44 @@ import (
 const (
 	ForeignHost    = "link.foreign_host"
 	ForeignProfile = "link.foreign_profile"
+	// IDNName: a name in the link (the address's domain, a server, the
+	// profile's host) holds non-ASCII letters or an xn-- label, so it may
+	// be a look-alike of the real one (custоmer.example with a Cyrillic
+	// о). Its args are host (the xn-- form), host_unicode and what
+	// ("email", "profile" or the protocol).
+	IDNName = "link.idn_name"
 )
+
+// HostForms returns the two forms a person must see of a host name: the
+// ASCII one the internet uses (xn--…, lower case) and the Unicode one
+// people read. An IP address, or a name that does not convert, comes back
+// as given in both.
+func HostForms(host string) (ascii, unicode string) {
+	h := strings.TrimSuffix(strings.TrimSpace(host), ".")
+	if a, err := discover.CanonicalHost(h); err == nil {
+		h = a
+	} else {
+		h = strings.ToLower(h)
+	}
+	return h, discover.UnicodeHost(h)
+}
+
+// IsIDN reports whether a name holds non-ASCII letters or an xn-- label:
+// a name a person cannot check by reading it, because letters from other
+// alphabets look the same.
+func IsIDN(name string) bool {
+	for i := 0; i < len(name); i++ {
+		if name[i] >= utf8.RuneSelf {
+			return true
+		}
+	}
+	for _, l := range strings.Split(strings.ToLower(name), ".") {
+		if strings.HasPrefix(l, "xn--") {
+			return true
+		}
+	}
+	return false
+}
 
 // Warnings lists, as findings for the app to show before anything is
 // contacted, every host the link brings that neither the e-mail's domain
@@ -23,6 +61,11 @@ const (
 //
 // Only the built-in profiles vouch: a profile loaded from a link is the
 // link's word, not the provider's.
+//
+// Every non-ASCII or xn-- name the link brings (the address's domain
+// included, even one the rest of the link agrees with) is listed too
+// (IDNName), with both its forms: a homograph looks right in either alone.
+// Host names are given as args host (ASCII) and host_unicode.
 func (l *Link) Warnings(builtIn []*discover.Profile, linked *discover.Profile) []finding.Finding {
 	local, domain, err := discover.SplitAddress(l.Email)
 	if err != nil {
@@ -42,17 +85,38 @@ func (l *Link) Warnings(builtIn []*discover.Profile, linked *discover.Profile) [
 		return false
 	}
 	var out []finding.Finding
-	if u, err := url.Parse(l.Profile); l.Profile != "" && err == nil && !trusted(u.Hostname()) {
-		out = append(out, finding.New(ForeignProfile, finding.Warn, "", "host", u.Hostname(), "domain", domain))
+	idn := map[string]bool{}
+	checkIDN := func(name, what string) {
+		if !IsIDN(name) {
+			return
+		}
+		ascii, uni := HostForms(name)
+		if idn[ascii] {
+			return
+		}
+		idn[ascii] = true
+		out = append(out, finding.New(IDNName, finding.Warn, "", "host", ascii, "host_unicode", uni, "what", what))
+	}
+	if domain != "" {
+		checkIDN(domain, "email")
+	}
+	if u, err := url.Parse(l.Profile); l.Profile != "" && err == nil {
+		checkIDN(u.Hostname(), "profile")
+		if !trusted(u.Hostname()) {
+			ascii, uni := HostForms(u.Hostname())
+			out = append(out, finding.New(ForeignProfile, finding.Warn, "", "host", ascii, "host_unicode", uni, "domain", discover.UnicodeHost(domain)))
+		}
 	}
 	seen := map[string]bool{}
 	add := func(p server.Protocol, host, where string) {
-		if seen[string(p)+" "+host] || trusted(host) {
+		checkIDN(host, strings.ToUpper(string(p)))
+		ascii, uni := HostForms(host)
+		if seen[string(p)+" "+ascii] || trusted(host) {
 			return
 		}
-		seen[string(p)+" "+host] = true
+		seen[string(p)+" "+ascii] = true
 		out = append(out, finding.New(ForeignHost, finding.Warn, where,
-			"host", host, "protocol", strings.ToUpper(string(p)), "domain", domain))
+			"host", ascii, "host_unicode", uni, "protocol", strings.ToUpper(string(p)), "domain", discover.UnicodeHost(domain)))
 	}
 	for _, p := range server.Protocols {
 		if hp := l.Servers[p]; hp != "" {
