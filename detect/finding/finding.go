@@ -63,9 +63,10 @@ func New(id string, sev Severity, endpoint string, kv ...string) Finding {
 	return f
 }
 
-// WithEvidence returns f with its technical evidence set.
+// WithEvidence returns f with its technical evidence set, clipped to
+// MaxEvidence bytes.
 func (f Finding) WithEvidence(e string) Finding {
-	f.Evidence = e
+	f.Evidence = Clip(e, MaxEvidence)
 	return f
 }
 
