@@ -105,6 +105,7 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 		global = append(global, finding.New("discovery.nothing_found", finding.Fail, "", "domain", found.Domain))
 	}
 	popt := probe.Options{Timeout: opt.Timeout, Roots: opt.Roots, Resolve: opt.Resolve, Now: opt.Now, Progress: opt.Progress}
+	popt.Owns = certOwner(opt.Trust, found.Domain)
 	if opt.Resolver != nil {
 		popt.Resolver = opt.Resolver
 	}

@@ -14,9 +14,12 @@ import (
 
 // CertInfo describes the certificate a server showed.
 type CertInfo struct {
-	Subject       string    `json:"subject"`
-	Issuer        string    `json:"issuer"`
+	Subject string `json:"subject"`
+	Issuer  string `json:"issuer"`
+	// Names are the first MaxCertNames names the certificate covers;
+	// MoreNames counts the ones left out.
 	Names         []string  `json:"names"`
+	MoreNames     int       `json:"more_names,omitempty"`
 	NotBefore     time.Time `json:"not_before"`
 	NotAfter      time.Time `json:"not_after"`
 	DaysLeft      int       `json:"days_left"`
@@ -29,11 +32,26 @@ type CertInfo struct {
 	Intercepted string   `json:"intercepted_by,omitempty"`
 	VerifyError string   `json:"verify_error,omitempty"`
 	// Suggested is the host name to use instead when the name does not
-	// match.
+	// match: only a name of a certificate that verified, and only one the
+	// provider or the address's domain owns (Options.Owns).
 	Suggested string `json:"suggested_host,omitempty"`
 
 	valid bool
 }
+
+// Bounds on what a certificate can put into a report: a server chooses
+// its certificate, and one with thousands of names or a megabyte subject
+// must not swell a finding, a card in the app or a support code.
+const (
+	// MaxCertNames is how many of a certificate's names are kept.
+	MaxCertNames = 50
+	// maxCertText bounds a subject, an issuer or a chain entry, in bytes.
+	maxCertText = 200
+	// maxChain is how many chain subjects are kept.
+	maxChain = 8
+	// maxNamesArg bounds the names listed in a finding's text, in bytes.
+	maxNamesArg = 300
+)
 
 // expiresSoonDays is when an expiry becomes a warning.
 const expiresSoonDays = 14
@@ -45,25 +63,35 @@ const clockSlack = 5 * time.Minute
 // host name and the clock, and says what it found. Trust is judged apart
 // from time, so an expired certificate from a good authority reads
 // "expired", not "untrusted".
-func judgeCertificate(host string, chain []*x509.Certificate, roots *x509.CertPool, now time.Time, ep string) (*CertInfo, []finding.Finding) {
+//
+// When the certificate does not cover host, another of its names is
+// suggested only if the chain verified and owns (the trust rules 1-2: the
+// provider's profile, the address's domain) accepts it; a nil owns
+// suggests nothing. A certificate anyone can make must not tell the
+// customer where to send the password.
+func judgeCertificate(host string, chain []*x509.Certificate, roots *x509.CertPool, now time.Time, ep string, owns func(string) bool) (*CertInfo, []finding.Finding) {
 	if len(chain) == 0 {
 		return nil, []finding.Finding{finding.New("tls.handshake_failed", finding.Fail, ep, "reason", "no certificate")}
 	}
 	leaf := chain[0]
+	names := certNames(leaf)
 	info := &CertInfo{
-		Subject:   leaf.Subject.String(),
-		Issuer:    leaf.Issuer.String(),
-		Names:     certNames(leaf),
+		Subject:   finding.Clip(leaf.Subject.String(), maxCertText),
+		Issuer:    finding.Clip(leaf.Issuer.String(), maxCertText),
+		Names:     names,
 		NotBefore: leaf.NotBefore,
 		NotAfter:  leaf.NotAfter,
 		DaysLeft:  int(math.Floor(leaf.NotAfter.Sub(now).Hours() / 24)),
+	}
+	if len(names) > MaxCertNames {
+		info.Names, info.MoreNames = append([]string(nil), names[:MaxCertNames]...), len(names)-MaxCertNames
 	}
 	info.HostnameMatch = leaf.VerifyHostname(host) == nil
 	info.SelfSigned = isSelfSigned(leaf)
 	verified, err := verifyChain(chain, roots, trustTime(leaf, now))
 	info.Trusted = err == nil
 	if err != nil {
-		info.VerifyError = err.Error()
+		info.VerifyError = finding.Clip(err.Error(), finding.MaxEvidence)
 		info.Chain = subjects(chain)
 	} else {
 		info.Chain = subjects(verified)
@@ -76,18 +104,31 @@ func judgeCertificate(host string, chain []*x509.Certificate, roots *x509.CertPo
 	}
 	if !info.Trusted {
 		if info.SelfSigned {
-			add("cert.self_signed", finding.Fail, "subject", leaf.Subject.CommonName)
+			add("cert.self_signed", finding.Fail, "subject", finding.Clip(leaf.Subject.CommonName, maxCertText))
 		} else {
-			add("cert.untrusted", finding.Fail, "issuer", issuerName(leaf))
+			add("cert.untrusted", finding.Fail, "issuer", finding.Clip(issuerName(leaf), maxCertText))
 		}
 	}
 	if info.Intercepted != "" {
 		add("cert.intercepted", finding.Warn, "vendor", info.Intercepted)
 	}
 	if !info.HostnameMatch {
-		info.Suggested = suggestHost(host, info.Names)
-		add("cert.hostname_mismatch", finding.Fail, "host", host,
-			"names", strings.Join(info.Names, ", "), "suggested", info.Suggested)
+		kv := []string{"host", host}
+		listed, more := listNames(info.Names, len(names), maxNamesArg)
+		kv = append(kv, "names", listed)
+		if more > 0 {
+			kv = append(kv, "more", strconv.Itoa(more))
+		}
+		if info.Trusted && owns != nil {
+			info.Suggested = suggestHost(host, names, owns)
+		}
+		if info.Suggested != "" {
+			kv = append(kv, "suggested", info.Suggested)
+		}
+		if !info.Trusted {
+			kv = append(kv, "unverified", "yes")
+		}
+		add("cert.hostname_mismatch", finding.Fail, kv...)
 	}
 	timeOK := true
 	switch {
@@ -105,10 +146,31 @@ func judgeCertificate(host string, chain []*x509.Certificate, roots *x509.CertPo
 			"days", strconv.Itoa(info.DaysLeft))
 	}
 	info.valid = timeOK && info.Trusted
+	ev := certEvidence(info)
 	for i := range fs {
-		fs[i].Evidence = certEvidence(info)
+		fs[i] = fs[i].WithEvidence(ev)
 	}
 	return info, fs
+}
+
+// listNames joins names with ", " for a finding's text, as many as fit in
+// max bytes (at least one, clipped), and says how many of total it left
+// out.
+func listNames(names []string, total, max int) (string, int) {
+	var b strings.Builder
+	n := 0
+	for _, name := range names {
+		sep := ""
+		if n > 0 {
+			sep = ", "
+		}
+		if n > 0 && b.Len()+len(sep)+len(name) > max {
+			break
+		}
+		b.WriteString(sep + finding.Clip(name, max))
+		n++
+	}
+	return b.String(), total - n
 }
 
 // trustTime is the moment at which the chain's trust is judged: now, or
@@ -162,10 +224,15 @@ func certNames(c *x509.Certificate) []string {
 	return names
 }
 
+// subjects lists the chain's subjects, the first maxChain of them, each
+// clipped.
 func subjects(chain []*x509.Certificate) []string {
+	if len(chain) > maxChain {
+		chain = chain[:maxChain]
+	}
 	out := make([]string, 0, len(chain))
 	for _, c := range chain {
-		out = append(out, c.Subject.String())
+		out = append(out, finding.Clip(c.Subject.String(), maxCertText))
 	}
 	return out
 }
@@ -184,7 +251,8 @@ func issuerName(c *x509.Certificate) string {
 // customer should type: on shared hosting the certificate names the
 // provider's server, not the customer's domain (seed 001). A wildcard
 // keeps the first label of the host in use (imap.x → imap.provider.it).
-func suggestHost(host string, names []string) string {
+// Only names owns accepts are considered; IP addresses never are.
+func suggestHost(host string, names []string, owns func(string) bool) string {
 	first := host
 	if i := strings.IndexByte(host, '.'); i > 0 {
 		first = host[:i]
@@ -195,9 +263,14 @@ func suggestHost(host string, names []string) string {
 			continue
 		}
 		if strings.HasPrefix(n, "*.") {
-			return first + n[1:]
+			if h := first + n[1:]; owns(h) {
+				return h
+			}
+			continue
 		}
-		plain = append(plain, n)
+		if owns(n) {
+			plain = append(plain, n)
+		}
 	}
 	for _, n := range plain {
 		if strings.HasPrefix(n, first+".") {
@@ -269,14 +342,20 @@ func isAlnum(b byte) bool {
 	return b >= 'a' && b <= 'z' || b >= '0' && b <= '9'
 }
 
+// certEvidence is the certificate in one line, for the technical details;
+// WithEvidence clips it to finding.MaxEvidence.
 func certEvidence(info *CertInfo) string {
 	var b strings.Builder
 	b.WriteString("subject: " + info.Subject)
 	b.WriteString("; issuer: " + info.Issuer)
-	b.WriteString("; names: " + strings.Join(info.Names, ", "))
 	b.WriteString("; valid " + info.NotBefore.UTC().Format("2006-01-02") + " to " + info.NotAfter.UTC().Format("2006-01-02"))
 	if info.VerifyError != "" {
 		b.WriteString("; " + info.VerifyError)
+	}
+	listed, more := listNames(info.Names, len(info.Names)+info.MoreNames, maxNamesArg)
+	b.WriteString("; names: " + listed)
+	if more > 0 {
+		b.WriteString(" (+" + strconv.Itoa(more) + " more)")
 	}
 	return b.String()
 }

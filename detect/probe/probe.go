@@ -57,6 +57,11 @@ type Options struct {
 	Now      func() time.Time
 	// Progress, if set, is told about each step as it ends.
 	Progress func(server.Endpoint, Step)
+	// Owns reports whether a host belongs to the provider or to the
+	// address's domain (detect/trust rules 1-2). A certificate that does
+	// not cover the host in use suggests another of its names only if it
+	// verified and Owns accepts that name; nil suggests nothing.
+	Owns func(host string) bool
 }
 
 func (o Options) timeout() time.Duration {
@@ -417,7 +422,7 @@ func (p *probe) protocolFailure(conn *stepConn, err error) {
 
 func (p *probe) judgeCertificate(state tls.ConnectionState) {
 	start := time.Now()
-	info, fs := judgeCertificate(p.res.Host, state.PeerCertificates, p.opt.Roots, p.opt.now(), p.res.Addr())
+	info, fs := judgeCertificate(p.res.Host, state.PeerCertificates, p.opt.Roots, p.opt.now(), p.res.Addr(), p.opt.Owns)
 	p.res.Cert = info
 	p.res.Findings = append(p.res.Findings, fs...)
 	p.res.verified = info != nil && info.Trusted && info.HostnameMatch && info.valid
