@@ -66,9 +66,9 @@ func failingReport() *check.Report {
 		Discovery: check.Discovery{Source: "manual", Hosts: map[string]string{"imap": "imap.cliente.it", "smtp": "smtp.cliente.it"},
 			Webmail: "https://webmail.cliente.it/"},
 		Endpoints: []*probe.Result{{Endpoint: server.Endpoint{Protocol: server.IMAP, Host: "imap.cliente.it", Port: 993, Security: server.TLS},
-			Cert: &probe.CertInfo{Suggested: "server7.hoster.it", Names: []string{"server7.hoster.it"}}}},
+			Cert: &probe.CertInfo{Suggested: "server7.maildoctor.example", Names: []string{"server7.maildoctor.example"}}}},
 		Findings: []finding.Finding{
-			finding.New("cert.hostname_mismatch", finding.Fail, ep, "host", "imap.cliente.it", "names", "server7.hoster.it", "suggested", "server7.hoster.it").WithEvidence("x509: certificate is valid for server7.hoster.it"),
+			finding.New("cert.hostname_mismatch", finding.Fail, ep, "host", "imap.cliente.it", "names", "server7.maildoctor.example", "suggested", "server7.maildoctor.example").WithEvidence("x509: certificate is valid for server7.maildoctor.example"),
 			finding.New("tls.no_tls13", finding.Info, ep),
 		},
 	}
@@ -247,7 +247,7 @@ func TestFailingResultShowsFix(t *testing.T) {
 	}
 	settle(u)
 	fixTexts := allText(u.fix.body)
-	if !contains(fixTexts, "server7.hoster.it") || !contains(fixTexts, "993") || !contains(fixTexts, "SSL/TLS") {
+	if !contains(fixTexts, "server7.maildoctor.example") || !contains(fixTexts, "993") || !contains(fixTexts, "SSL/TLS") {
 		t.Errorf("Fix screen does not give the values: %v", fixTexts)
 	}
 	if findButton(u.fix.body, "Open webmail") == nil {

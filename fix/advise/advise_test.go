@@ -71,20 +71,21 @@ func TestPlanFromProfile(t *testing.T) {
 }
 
 // With a check of the same address, its servers and findings decide: the
-// host the certificate covers replaces the one that failed.
+// host the certificate covers, a server of the built-in provider, replaces
+// the one that failed.
 func TestPlanFromCheck(t *testing.T) {
 	ep := server.Endpoint{Protocol: server.IMAP, Host: "mail.cliente.test", Port: 993, Security: server.TLS}
 	rep := &check.Report{
 		Email:     "mario@cliente.test",
 		Discovery: check.Discovery{Servers: []discover.Server{{Endpoint: ep, Source: discover.SourceManual}}},
 		Findings: []finding.Finding{finding.New("cert.hostname_mismatch", finding.Fail, ep.Addr(),
-			"host", "mail.cliente.test", "suggested", "server7.hoster.test")},
+			"host", "mail.cliente.test", "suggested", "server7.maildoctor.example")},
 	}
 	p, err := Plan(context.Background(), Request{Email: "mario@cliente.test", Check: rep}, options())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Settings.IMAP == nil || p.Settings.IMAP.Host != "server7.hoster.test" {
+	if p.Settings.IMAP == nil || p.Settings.IMAP.Host != "server7.maildoctor.example" {
 		t.Errorf("IMAP = %+v, want the certificate's name", p.Settings.IMAP)
 	}
 }

@@ -102,15 +102,15 @@ func TestSettingsFromProfile(t *testing.T) {
 
 func TestSettingsRenameOnHostnameMismatch(t *testing.T) {
 	fs := []finding.Finding{finding.New("cert.hostname_mismatch", finding.Fail, "imap.maildoctor.example:993",
-		"host", "imap.maildoctor.example", "names", "mail.hosting.example", "suggested", "mail.hosting.example")}
+		"host", "imap.maildoctor.example", "names", "mail.hosting.maildoctor.example", "suggested", "mail.hosting.maildoctor.example")}
 	s := SettingsFor(email, servers(t), fs)
-	if s.IMAP.Host != "mail.hosting.example" || s.IMAP.Port != 993 {
-		t.Errorf("IMAP = %v, want mail.hosting.example:993", s.IMAP)
+	if s.IMAP.Host != "mail.hosting.maildoctor.example" || s.IMAP.Port != 993 {
+		t.Errorf("IMAP = %v, want mail.hosting.maildoctor.example:993", s.IMAP)
 	}
 	if s.SMTP.Host != "smtp.maildoctor.example" {
 		t.Errorf("SMTP renamed too: %v", s.SMTP)
 	}
-	if s.Renamed["imap.maildoctor.example"] != "mail.hosting.example" {
+	if s.Renamed["imap.maildoctor.example"] != "mail.hosting.maildoctor.example" {
 		t.Errorf("Renamed = %v", s.Renamed)
 	}
 }
@@ -350,9 +350,9 @@ func TestPlanValues(t *testing.T) {
 			name:    "certificate names another host",
 			account: account("ios_mail", "17.5", imapStartTLS, smtpStartTLS),
 			findings: []finding.Finding{finding.New("cert.hostname_mismatch", finding.Fail, "imap.maildoctor.example:993",
-				"host", "imap.maildoctor.example", "names", "*.hosting.example", "suggested", "imap.hosting.example")},
+				"host", "imap.maildoctor.example", "names", "*.hosting.maildoctor.example", "suggested", "imap.hosting.maildoctor.example")},
 			status: StatusChange, card: IOSMail,
-			inHost: "imap.hosting.example", inPort: "993", inProto: "IMAP",
+			inHost: "imap.hosting.maildoctor.example", inPort: "993", inProto: "IMAP",
 			sections: "before,hostname,change,sent",
 			exports:  "card,autoconfig,mobileconfig",
 		},
@@ -360,9 +360,9 @@ func TestPlanValues(t *testing.T) {
 			name:    "right ports but host not covered by the certificate",
 			account: account("k9", "", imapTLS, smtpTLS),
 			findings: []finding.Finding{finding.New("cert.hostname_mismatch", finding.Fail, "imap.maildoctor.example:993",
-				"host", "imap.maildoctor.example", "names", "mail.hosting.example", "suggested", "mail.hosting.example")},
+				"host", "imap.maildoctor.example", "names", "mail.hosting.maildoctor.example", "suggested", "mail.hosting.maildoctor.example")},
 			status: StatusChange, card: K9,
-			inHost: "mail.hosting.example", inPort: "993", inProto: "IMAP",
+			inHost: "mail.hosting.maildoctor.example", inPort: "993", inProto: "IMAP",
 			sections: "before,hostname,change,sent",
 			exports:  "card,autoconfig,mobileconfig",
 		},

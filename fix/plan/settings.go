@@ -6,6 +6,7 @@ import (
 	"maildoctor.app/maildoctor/detect/discover"
 	"maildoctor.app/maildoctor/detect/finding"
 	"maildoctor.app/maildoctor/detect/server"
+	"maildoctor.app/maildoctor/detect/trust"
 )
 
 // Settings are the right settings for one address: per protocol the
@@ -20,7 +21,9 @@ type Settings struct {
 	POP3     *server.Endpoint `json:"pop3,omitempty"`
 	SMTP     *server.Endpoint `json:"smtp,omitempty"`
 	// Renamed maps a host the certificate does not cover to the name it
-	// does cover (from cert.hostname_mismatch), already applied above.
+	// does cover (from cert.hostname_mismatch), already applied above;
+	// only ever to a host the built-in provider profile or the address's
+	// domain owns.
 	Renamed map[string]string `json:"renamed,omitempty"`
 	// Webmail is the provider's https webmail page, if known.
 	Webmail string `json:"webmail,omitempty"`
@@ -32,9 +35,13 @@ type Settings struct {
 // discovered ones (discover.Find lists implicit TLS first and always adds
 // it on the standard port). A cert.hostname_mismatch finding with a
 // suggested name replaces that server's host: a name the certificate does
-// not cover would make every mail program refuse the connection.
+// not cover would make every mail program refuse the connection. The
+// suggestion is followed only to a host the built-in provider profile or
+// the address's domain owns (see owner): findings may come from a report
+// or support code anyone can write, and a certificate anyone can make.
 func SettingsFor(email string, servers []discover.Server, findings []finding.Finding) Settings {
 	s := Settings{Email: strings.TrimSpace(email)}
+	owns := owner(s.Email)
 	for _, srv := range servers {
 		if srv.Security != server.TLS {
 			continue
@@ -44,7 +51,7 @@ func SettingsFor(email string, servers []discover.Server, findings []finding.Fin
 			continue
 		}
 		ep := srv.Endpoint
-		if to := suggestedHost(ep, findings); to != "" {
+		if to := suggestedHost(ep, findings, owns); to != "" {
 			if s.Renamed == nil {
 				s.Renamed = map[string]string{}
 			}
@@ -87,13 +94,41 @@ func (s Settings) Empty() bool {
 	return s.IMAP == nil && s.POP3 == nil && s.SMTP == nil
 }
 
-func suggestedHost(ep server.Endpoint, findings []finding.Finding) string {
+// suggestedHost is the host a cert.hostname_mismatch finding about ep
+// suggests, in its ASCII lower-case form, if owns accepts it; else "".
+func suggestedHost(ep server.Endpoint, findings []finding.Finding, owns func(string) bool) string {
 	for _, f := range findings {
-		if f.ID == "cert.hostname_mismatch" && f.Endpoint == ep.Addr() {
-			if to := strings.TrimSpace(f.Args["suggested"]); to != "" && !strings.EqualFold(to, ep.Host) {
-				return strings.ToLower(to)
-			}
+		if f.ID != "cert.hostname_mismatch" || f.Endpoint != ep.Addr() {
+			continue
 		}
+		to, err := discover.CanonicalHost(strings.TrimSpace(f.Args["suggested"]))
+		if err != nil || to == "" || strings.EqualFold(to, ep.Host) || !owns(to) {
+			continue
+		}
+		return to
 	}
 	return ""
+}
+
+// owner says which hosts a plan may send the customer to in place of a
+// discovered one: those the trust rules 1-2 give (detect/trust) — named
+// by the provider profile built into the binary, or under the address's
+// own domain. Never a profile from a link, a file or an autoconfig
+// answer, and never the user's typed or confirmed hosts: those are
+// servers, not renames.
+func owner(email string) func(string) bool {
+	pol := trust.Policy{}
+	if _, domain, err := discover.SplitAddress(email); err == nil {
+		pol.Domain = domain
+	}
+	if p, err := discover.BuiltinProfile(); err == nil {
+		pol.Provider = p
+	}
+	return func(host string) bool {
+		switch pol.Decide(host) {
+		case trust.Provider, trust.Domain:
+			return true
+		}
+		return false
+	}
 }

@@ -103,7 +103,7 @@ func demoCheck(ctx context.Context, opt check.Options) (*check.Report, error) {
 				opt.Progress(ep, probe.Step{Name: st, OK: st != probe.StepCert})
 			}
 			eps = append(eps, &probe.Result{Endpoint: ep, Reachable: true, Auth: "skipped",
-				Cert: &probe.CertInfo{Names: []string{"server7.hostingitalia.it"}, Suggested: "server7.hostingitalia.it"}})
+				Cert: &probe.CertInfo{Names: []string{"server7.maildoctor.example"}, Suggested: "server7.maildoctor.example"}})
 		}
 	}
 	imap := host + ":993"
@@ -114,8 +114,8 @@ func demoCheck(ctx context.Context, opt check.Options) (*check.Report, error) {
 		Discovery: check.Discovery{Source: "mx", Domain: "cliente.it", Webmail: "https://webmail.cliente.it/",
 			Hosts: map[string]string{"imap": host, "pop3": host, "smtp": host}},
 		Findings: []finding.Finding{
-			finding.New("cert.hostname_mismatch", finding.Fail, imap, "host", host, "names", "server7.hostingitalia.it", "suggested", "server7.hostingitalia.it").
-				WithEvidence("x509: certificate is valid for server7.hostingitalia.it, not mail.cliente.it"),
+			finding.New("cert.hostname_mismatch", finding.Fail, imap, "host", host, "names", "server7.maildoctor.example", "suggested", "server7.maildoctor.example").
+				WithEvidence("x509: certificate is valid for server7.maildoctor.example, not mail.cliente.it"),
 			finding.New("auth.skipped", finding.Info, imap, "reason", "not_verified", "protocol", "IMAP"),
 			finding.New("tls.no_tls13", finding.Info, host+":465"),
 		},
