@@ -2,9 +2,7 @@ package check
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -30,35 +28,6 @@ const (
 	// literal, %C3%A9, \u00e9).
 	echoPassword = `Pa"ss\wo rd+/é`
 )
-
-// echoedForms are the ways the password could come back, written out
-// here rather than taken from secret.Forms, which they test.
-func echoedForms() map[string]string {
-	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
-	return map[string]string{
-		"raw":                   echoPassword,
-		"imap-quoted":           `Pa\"ss\\wo rd+/é`,
-		"sasl-plain-base64":     b64("\x00" + echoUser + "\x00" + echoPassword),
-		"sasl-plain-base64-raw": strings.TrimRight(b64("\x00"+echoUser+"\x00"+echoPassword), "="),
-		"sasl-login-base64":     b64(echoPassword),
-		"query-escaped":         url.QueryEscape(echoPassword),
-		"path-escaped":          url.PathEscape(echoPassword),
-		"json-ascii":            `Pa\"ss\\wo rd+/\u00e9`,
-	}
-}
-
-// leaks returns the forms of the password found in out, as they are or
-// JSON-escaped (out may be JSON).
-func leaks(out string) []string {
-	var found []string
-	for name, f := range echoedForms() {
-		js, _ := json.Marshal(f)
-		if strings.Contains(out, f) || strings.Contains(out, strings.Trim(string(js), `"`)) {
-			found = append(found, name)
-		}
-	}
-	return found
-}
 
 type echoCase struct {
 	name string
@@ -110,7 +79,7 @@ func TestEchoedPasswordIsNotInTheReport(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if l := leaks(string(data)); len(l) > 0 {
+			if l := echoserver.Leaks(string(data), echoUser, echoPassword); len(l) > 0 {
 				t.Errorf("the report holds the password as %v:\n%s", l, data)
 			}
 		})

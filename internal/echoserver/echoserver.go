@@ -11,12 +11,14 @@ import (
 	"bufio"
 	"crypto/tls"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand"
 	"net"
 	"net/url"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -192,6 +194,38 @@ func echo(form Form, user, pass string) string {
 		return url.QueryEscape(pass)
 	}
 	return pass
+}
+
+// Forms are the ways a password can come back from these servers and
+// others, by name: written out here, apart from detect/secret whose
+// Forms they test.
+func Forms(user, password string) map[string]string {
+	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+	plain := b64("\x00" + user + "\x00" + password)
+	return map[string]string{
+		"raw":                   password,
+		"imap-quoted":           echo(IMAPQuoted, user, password),
+		"sasl-plain-base64":     plain,
+		"sasl-plain-base64-raw": strings.TrimRight(plain, "="),
+		"sasl-login-base64":     b64(password),
+		"query-escaped":         url.QueryEscape(password),
+		"path-escaped":          url.PathEscape(password),
+		"ascii-escaped":         strings.Trim(strconv.QuoteToASCII(password), `"`),
+	}
+}
+
+// Leaks names the Forms of the password found in out, as they are or
+// JSON-escaped (out may be JSON).
+func Leaks(out, user, password string) []string {
+	var found []string
+	for name, f := range Forms(user, password) {
+		js, _ := json.Marshal(f)
+		if strings.Contains(out, f) || strings.Contains(out, strings.Trim(string(js), `"`)) {
+			found = append(found, name)
+		}
+	}
+	sort.Strings(found)
+	return found
 }
 
 var literal = regexp.MustCompile(`^~?\{([0-9]{1,6})(\+?)\}$`)
