@@ -45,6 +45,8 @@ type CertInfo struct {
 const (
 	// MaxCertNames is how many of a certificate's names are kept.
 	MaxCertNames = 50
+	// maxNameLen bounds each name kept; a DNS name has at most 253 bytes.
+	maxNameLen = 255
 	// maxCertText bounds a subject, an issuer or a chain entry, in bytes.
 	maxCertText = 200
 	// maxChain is how many chain subjects are kept.
@@ -83,8 +85,13 @@ func judgeCertificate(host string, chain []*x509.Certificate, roots *x509.CertPo
 		NotAfter:  leaf.NotAfter,
 		DaysLeft:  int(math.Floor(leaf.NotAfter.Sub(now).Hours() / 24)),
 	}
-	if len(names) > MaxCertNames {
-		info.Names, info.MoreNames = append([]string(nil), names[:MaxCertNames]...), len(names)-MaxCertNames
+	kept := names
+	if len(kept) > MaxCertNames {
+		kept, info.MoreNames = kept[:MaxCertNames], len(names)-MaxCertNames
+	}
+	info.Names = make([]string, len(kept))
+	for i, n := range kept {
+		info.Names[i] = finding.Clip(n, maxNameLen)
 	}
 	info.HostnameMatch = leaf.VerifyHostname(host) == nil
 	info.SelfSigned = isSelfSigned(leaf)

@@ -218,12 +218,21 @@ func TestTenThousandSANsAreCapped(t *testing.T) {
 	for i := range names {
 		names[i] = fmt.Sprintf("n%05d.sans.example", i)
 	}
+	names[1] = strings.Repeat("x", 20000) + ".sans.example" // a 20 KB name
 	ca := testpki.NewCA(t, "Test Root")
 	long := strings.Repeat("è", 5000) // a 10 KB common name
 	pair := ca.Leaf(t, testpki.LeafOptions{Names: names, CommonName: long})
 	info, fs := judgeCertificate("mail.example.test", parseChain(t, pair.CertPEM), ca.Pool(), time.Now(), "x:993", ownedUnder("example.test"))
 	if len(info.Names) != MaxCertNames || info.MoreNames != total-MaxCertNames || info.Names[0] != names[0] {
 		t.Errorf("%d names kept (%q…), %d more; want %d and %d", len(info.Names), info.Names[0], info.MoreNames, MaxCertNames, total-MaxCertNames)
+	}
+	for _, n := range info.Names {
+		if len(n) > maxNameLen {
+			t.Errorf("a name of %d bytes kept", len(n))
+		}
+	}
+	if len(info.Subject) > maxCertText || !utf8.ValidString(info.Subject) {
+		t.Errorf("subject of %d bytes", len(info.Subject))
 	}
 	f := findingByID(fs, "cert.hostname_mismatch")
 	if f == nil {
