@@ -99,6 +99,9 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 		return nil, err
 	}
 	rep.Discovery = describeDiscovery(found)
+	// The address's own domain is trusted (rule 2), in the form discovery
+	// normalised it to.
+	opt.Trust.Domain = found.Domain
 	servers := withCounterparts(found.Servers)
 	var global []finding.Finding
 	if len(servers) == 0 {
