@@ -94,3 +94,29 @@ func TestCertificateSuggestionOwnedByProviderOrDomain(t *testing.T) {
 		}
 	}
 }
+
+// A spoofed MX or SRV answer, an autoconfig file or a linked profile can
+// name any host: the plan never tells the customer to type one that the
+// built-in profile or the address's domain does not own, unless the user
+// gave it.
+func TestSpoofedDiscoveryDoesNotEnterThePlan(t *testing.T) {
+	srv := func(p server.Protocol, host string, port int, src discover.Source) discover.Server {
+		return discover.Server{Endpoint: server.Endpoint{Protocol: p, Host: host, Port: port, Security: server.TLS}, Source: src}
+	}
+	for _, src := range []discover.Source{discover.SourceMX, discover.SourceSRV, discover.SourceAutoconfig, discover.SourceProfile} {
+		s := SettingsFor("mario@cliente.test", []discover.Server{
+			srv(server.IMAP, "mx.attacker.example", 993, src),
+			srv(server.SMTP, "mail.cliente.test", 465, src),
+		}, nil)
+		if s.IMAP != nil {
+			t.Errorf("%s: the plan names %s", src, s.IMAP.Host)
+		}
+		if s.SMTP == nil || s.SMTP.Host != "mail.cliente.test" {
+			t.Errorf("%s: the domain's own host is dropped: %+v", src, s.SMTP)
+		}
+	}
+	s := SettingsFor("mario@cliente.test", []discover.Server{srv(server.IMAP, "imap.typed.example", 993, discover.SourceManual)}, nil)
+	if s.IMAP == nil || s.IMAP.Host != "imap.typed.example" {
+		t.Errorf("a host the user gave is dropped: %+v", s.IMAP)
+	}
+}

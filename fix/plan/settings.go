@@ -32,7 +32,8 @@ type Settings struct {
 }
 
 // SettingsFor picks, per protocol, the first implicit-TLS server among the
-// discovered ones (discover.Find lists implicit TLS first and always adds
+// discovered ones that the built-in profile or the address's domain owns,
+// or that the user gave (discover.Find lists implicit TLS first and always adds
 // it on the standard port). A cert.hostname_mismatch finding with a
 // suggested name replaces that server's host: a name the certificate does
 // not cover would make every mail program refuse the connection. The
@@ -48,6 +49,12 @@ func SettingsFor(email string, servers []discover.Server, findings []finding.Fin
 		}
 		slot := s.slot(srv.Protocol)
 		if slot == nil || *slot != nil {
+			continue
+		}
+		if srv.Source != discover.SourceManual && !owns(srv.Host) {
+			// A host from an MX or SRV answer, an autoconfig file or a
+			// linked profile is the word of whoever sent it: the customer
+			// is never told to type it into a mail program.
 			continue
 		}
 		ep := srv.Endpoint
