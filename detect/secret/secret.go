@@ -6,9 +6,10 @@
 // before any output (the CLI, --json, the app, the support report and
 // code).
 //
-// Scrub must run on the finished report: a string cut short before it
-// (a cap on evidence length) could keep the first part of a form whose
-// whole no longer matches.
+// Scrub should run on the finished report, after any shortening: a
+// string cut inside an echoed password keeps a part of it that no whole
+// form matches. For strings cut with an ellipsis (finding.Clip) Scrub
+// removes that part too; see Scrub.
 package secret
 
 import (
@@ -27,6 +28,9 @@ import (
 // Redacted replaces every form of a secret.
 const Redacted = "[redacted]"
 
+// Ellipsis ends a string that was cut short (finding.Clip).
+const Ellipsis = "…"
+
 // MinDerived is the shortest encoded form (anything but the password as
 // typed) that Forms returns.
 //
@@ -43,7 +47,8 @@ const MinDerived = 4
 // Forms returns the strings a server may echo that give the password
 // away: the password as typed and trimmed of spaces (what a program that
 // trimmed it would have sent), each of those IMAP-quoted and as IMAP
-// literals, Go- and JSON-escaped, URL-encoded (query, path and userinfo
+// literals, Go- and JSON-escaped, as the probe prints a server's raw
+// bytes (non-ASCII as dots), URL-encoded (query, path and userinfo
 // escaping, upper- and lower-case hex), base64 (standard and URL
 // alphabets, with and without padding), and the base64 of the SASL
 // payloads that carry it: PLAIN ("\0user\0pass", "user\0user\0pass") and
@@ -124,7 +129,24 @@ func escapes(p string) []string {
 			out = append(out, l)
 		}
 	}
+	// As the probe shows a server's first bytes (every byte outside
+	// printable ASCII a dot), when enough of the password is left to
+	// tell: a row of dots is in any binary answer.
+	if pr := printable(p); len(pr)-strings.Count(pr, ".") >= MinDerived {
+		out = append(out, pr, unquote(strconv.Quote(pr)))
+	}
 	return out
+}
+
+// printable is p with every byte outside printable ASCII made a dot.
+func printable(p string) string {
+	b := []byte(p)
+	for i, c := range b {
+		if c < 0x20 || c >= 0x7f {
+			b[i] = '.'
+		}
+	}
+	return string(b)
 }
 
 // imapQuoted is the inside of an IMAP quoted string (RFC 9051 quoted):
@@ -221,26 +243,73 @@ func base64Forms(s string) []string {
 // behind pointers and interfaces. It walks the value rather than its JSON
 // text, so a short secret cannot break the report's structure. Unexported
 // fields are left alone: they are not output.
+//
+// A string that was cut short (it ends with Ellipsis) and whose cut falls
+// inside a secret keeps that secret's first bytes, which no whole form
+// matches: a server that pads its error can choose where the cut falls.
+// Such a tail, MinDerived bytes or more, is replaced too. Strings that were
+// not cut are left their endings: a user name "mario.rossi" is not a
+// password "mario.rossi1" cut short.
 func Scrub(v interface{}, secrets []string) {
-	r := replacer(secrets)
-	if r == nil {
+	s := newScrubber(secrets)
+	if s == nil {
 		return
 	}
-	w := walker{r: r, seen: map[visit]bool{}}
+	w := walker{s: s, seen: map[visit]bool{}}
 	w.walk(reflect.ValueOf(v))
 }
 
-// String returns s with every one of secrets replaced by Redacted.
+// String returns s scrubbed as Scrub scrubs every string.
 func String(s string, secrets []string) string {
-	if r := replacer(secrets); r != nil {
-		return r.Replace(s)
+	if sc := newScrubber(secrets); sc != nil {
+		return sc.scrub(s)
 	}
 	return s
 }
 
-// replacer replaces the longest secret first, so that a form that holds
-// another (a literal holds the password) goes whole; nil for no secrets.
-func replacer(secrets []string) *strings.Replacer {
+type scrubber struct {
+	r     *strings.Replacer
+	forms []string
+}
+
+// scrub replaces the cut tail first, then every whole form in the rest:
+// in the other order a shorter form inside the cut one (the user's base64
+// begins the PLAIN payload's) would be replaced and leave the remainder
+// of the cut one behind, no longer the beginning of anything.
+func (sc *scrubber) scrub(s string) string {
+	body := strings.TrimSuffix(s, Ellipsis)
+	if body == s {
+		return sc.r.Replace(s)
+	}
+	if n := sc.cutTail(body); n > 0 {
+		return sc.r.Replace(body[:len(body)-n]) + Redacted + Ellipsis
+	}
+	return sc.r.Replace(s)
+}
+
+// cutTail is the length of the longest beginning of a form, MinDerived
+// bytes or more, that body (a cut string without its Ellipsis) ends with.
+func (sc *scrubber) cutTail(body string) int {
+	if body == "" {
+		return 0
+	}
+	last := body[len(body)-1]
+	best := 0
+	for _, f := range sc.forms {
+		for k := len(f) - 1; k >= MinDerived && k > best; k-- {
+			if k <= len(body) && f[k-1] == last && strings.HasSuffix(body, f[:k]) {
+				best = k
+				break
+			}
+		}
+	}
+	return best
+}
+
+// newScrubber replaces the longest secret first, so that a form that
+// holds another (a literal holds the password) goes whole; nil for no
+// secrets.
+func newScrubber(secrets []string) *scrubber {
 	var list []string
 	seen := map[string]bool{}
 	for _, s := range secrets {
@@ -262,7 +331,7 @@ func replacer(secrets []string) *strings.Replacer {
 	for _, s := range list {
 		pairs = append(pairs, s, Redacted)
 	}
-	return strings.NewReplacer(pairs...)
+	return &scrubber{r: strings.NewReplacer(pairs...), forms: list}
 }
 
 // visit is a pointer, map or slice already walked: a value reachable twice
@@ -274,7 +343,7 @@ type visit struct {
 }
 
 type walker struct {
-	r    *strings.Replacer
+	s    *scrubber
 	seen map[visit]bool
 }
 
@@ -313,7 +382,7 @@ func (w walker) walk(v reflect.Value) {
 		}
 	case reflect.String:
 		if v.CanSet() {
-			v.SetString(w.r.Replace(v.String()))
+			v.SetString(w.s.scrub(v.String()))
 		}
 	}
 }

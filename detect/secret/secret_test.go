@@ -41,6 +41,8 @@ func TestFormsOfAnEchoedPassword(t *testing.T) {
 		"SASL PLAIN":            b64("\x00" + testUser + "\x00" + testPassword),
 		"SASL PLAIN with authz": b64(testUser + "\x00" + testUser + "\x00" + testPassword),
 		"SASL LOGIN user":       b64(testUser),
+		"probe's first bytes":   `Pa"ss\wo rd+/..`,
+		"probe's %q":            `Pa\"ss\\wo rd+/..`,
 	} {
 		if !has(forms, want) {
 			t.Errorf("%s form %q missing from %q", name, want, forms)
@@ -81,6 +83,44 @@ func TestShortPasswordKeepsOnlySafeForms(t *testing.T) {
 	}
 	if has(Forms("a", ""), "YQ") || has(Forms(`"`, ""), `\"`) || has(Forms("+", ""), "%2B") {
 		t.Error("a short encoded form is replaced")
+	}
+}
+
+// A password of only non-ASCII letters, as the probe prints it, is a row
+// of dots: too common to replace, and it tells nothing.
+func TestNoRowOfDotsForm(t *testing.T) {
+	for _, f := range Forms("пароль", "") {
+		if strings.Trim(f, ".") == "" {
+			t.Errorf("form %q is a row of dots", f)
+		}
+	}
+}
+
+// The attack on a length cap: a server pads its refusal so that the cut
+// (finding.Clip, "…") falls inside the echoed password, and the part kept
+// matches no whole form. That part goes too.
+func TestEchoCutShortLosesItsTail(t *testing.T) {
+	forms := Forms(testPassword, testUser)
+	for _, f := range forms {
+		for k := MinDerived; k < len(f); k++ {
+			in := "NO bad password " + f[:k] + Ellipsis
+			// What is left is markers, and fewer than MinDerived bytes
+			// after one.
+			got := String(in, forms)
+			rest := strings.TrimSuffix(strings.TrimPrefix(got, "NO bad password "), Ellipsis)
+			if parts := strings.Split(rest, Redacted); len(parts) < 2 || parts[0] != "" || len(strings.Join(parts, "")) >= MinDerived {
+				t.Errorf("%q: got %q", in, got)
+			}
+		}
+	}
+	// A string that was not cut keeps its ending: the user name is not a
+	// password that starts with it, cut short.
+	if got := String("mario.rossi", Forms("mario.rossi1", "")); got != "mario.rossi" {
+		t.Errorf("an uncut user name became %q", got)
+	}
+	// Fewer than MinDerived bytes before the cut are too common to tell.
+	if got := String("NO Pa"+Ellipsis, forms); got != "NO Pa"+Ellipsis {
+		t.Errorf("a two-byte tail became %q", got)
 	}
 }
 
@@ -185,7 +225,7 @@ type box struct {
 // For any password and user, after Scrub no form of the password is left
 // in any string: between the markers that replaced them, nothing that
 // Forms lists survives, whether the forms stood alone, side by side or
-// inside other text.
+// inside other text; nor, in a string cut short, the first half of one.
 func FuzzScrubLeavesNoForm(f *testing.F) {
 	for _, seed := range [][2]string{
 		{testPassword, testUser}, {"a", ""}, {"red", "u"}, {"]]", "["}, {"  ", ""},
@@ -216,7 +256,21 @@ func FuzzScrubLeavesNoForm(f *testing.F) {
 		if len(forms) > 0 {
 			b.Fixed[0] = forms[len(forms)-1] + forms[0]
 		}
+		// Every form cut short half way, as a length cap would cut it.
+		var cut box
+		for _, s := range forms {
+			if k := len(s) / 2; k >= MinDerived {
+				cut.List = append(cut.List, "cut: "+s[:k]+Ellipsis)
+			}
+		}
 		Scrub(b, forms)
+		Scrub(&cut, forms)
+		for _, s := range cut.List {
+			rest := strings.ReplaceAll(strings.TrimSuffix(s, Ellipsis), Redacted, "")
+			if !strings.HasSuffix(s, Redacted+Ellipsis) || len(rest) > len("cut: ") {
+				t.Fatalf("a form cut short keeps its beginning: %q", s)
+			}
+		}
 		var all []string
 		all = append(all, b.Joined, b.Any.(inner).Text, b.Fixed[0], b.Next.Joined)
 		all = append(all, b.List...)
