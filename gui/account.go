@@ -24,6 +24,12 @@ import (
 type accountState struct {
 	email            string
 	imap, pop3, smtp string
+	// link is what the last support link filled in (nil: none, or the
+	// user cancelled it).
+	link *linkFill
+	// last is the last check's options without the password and the
+	// progress callback, for "trust this server and test".
+	last *check.Options
 }
 
 // accountScreen is "Test my account": address, password, optional
@@ -43,6 +49,8 @@ type accountScreen struct {
 	results *fyne.Container
 	rows    map[string]*progressRow
 	cancel  context.CancelFunc
+	// asking is set while a question before the check is open.
+	asking bool
 }
 
 func newAccountScreen(u *UI) *accountScreen {
@@ -98,10 +106,14 @@ func (s *accountScreen) advancedForm() fyne.CanvasObject {
 	return container.NewVBox(wrapped(u.T("gui.account.advanced_intro")), widget.NewForm(items...))
 }
 
-// run starts a check; a second Enter while one runs does nothing.
+// run is the Test button. It reads the form, asks first what must be
+// asked — whether to fetch the provider settings a support link names,
+// and whether the password may go to servers the link filled in — then
+// starts the check. A second Enter while a check runs or a question is
+// open does nothing.
 func (s *accountScreen) run() {
 	u := s.u
-	if s.cancel != nil {
+	if s.cancel != nil || s.asking {
 		return
 	}
 	email := strings.TrimSpace(s.email.Text)
@@ -119,7 +131,51 @@ func (s *accountScreen) run() {
 			manual[p] = h
 		}
 	}
-	opt := check.Options{Email: email, Manual: manual, Profiles: u.deps.Profiles, Trust: s.trustPolicy(manual)}
+	opt := check.Options{Email: email, Manual: manual, Profiles: append([]*discover.Profile(nil), u.deps.Profiles...),
+		Trust: s.trustPolicy(email, manual)}
+	// Servers a link filled in that the trust rule does not cover. Without
+	// a password nothing is sent anywhere, so there is nothing to ask.
+	var ask []untrustedHost
+	seen := map[string]bool{}
+	for _, p := range server.Protocols {
+		v, ok := manual[p]
+		if !ok || !u.state.link.fromLink(p, v) || s.password.Text == "" || opt.Trust.Trusted(v) {
+			continue
+		}
+		h, _, _ := server.ParseHostPort(v)
+		if !seen[h] {
+			seen[h] = true
+			ask = append(ask, untrustedHost{protocol: strings.ToUpper(string(p)), host: h})
+		}
+	}
+	s.asking = true
+	u.askLinkedProfile(email, func(linked *discover.Profile) {
+		if linked != nil {
+			opt.Profiles = append(opt.Profiles, linked)
+		}
+		// Cancel here still runs the check, with those servers probed
+		// but not given the password: the customer pressed Test to learn
+		// what is wrong, and declining to hand the password to a server
+		// is not declining the test. The report then says which servers
+		// were left out, each with "trust this server and test" should
+		// the customer change their mind.
+		u.confirmHosts(opt.Trust, ask, false, func(confirmed []string) {
+			s.asking = false
+			opt.Trust.Confirmed = append(opt.Trust.Confirmed, confirmed...)
+			u.account.launch(opt)
+		})
+	})
+}
+
+// launch starts the check opt describes, with the password in the form.
+func (s *accountScreen) launch(opt check.Options) {
+	u := s.u
+	if s.cancel != nil {
+		return
+	}
+	last := opt
+	last.Password, last.Progress = nil, nil
+	u.state.last = &last
 	if pass := s.password.Text; pass != "" {
 		opt.Password = &pass
 	}
@@ -248,6 +304,11 @@ func (s *accountScreen) renderReport() {
 		var cards []fyne.CanvasObject
 		for _, f := range group.findings {
 			cards = append(cards, u.findingCard(f, func() { u.Select(TabFix) }))
+			if f.ID == "auth.host_not_trusted" {
+				if a := u.hostAction(f); a != nil {
+					cards = append(cards, a)
+				}
+			}
 		}
 		objs = append(objs, section(head, container.NewVBox(cards...)))
 	}
@@ -302,15 +363,22 @@ func (u *UI) Prefill(email string, hosts map[server.Protocol]string) {
 func (u *UI) StartCheck() { u.account.run() }
 
 // trustPolicy is who may be given the password in this check: the
-// built-in profile (always Profiles[0]) and the hosts in the advanced
-// fields.
-func (s *accountScreen) trustPolicy(manual map[server.Protocol]string) trust.Policy {
+// built-in profile (always Profiles[0]), the address's domain, and the
+// servers the user typed. A server a support link filled in is not typed
+// by the user unless they changed that field: it gets the password only
+// once confirmed (run asks).
+func (s *accountScreen) trustPolicy(email string, manual map[server.Protocol]string) trust.Policy {
 	pol := trust.Policy{}
 	if len(s.u.deps.Profiles) > 0 {
 		pol.Provider = s.u.deps.Profiles[0]
 	}
-	for _, v := range manual {
-		pol.Typed = append(pol.Typed, v)
+	if _, d, err := discover.SplitAddress(email); err == nil {
+		pol.Domain = d
+	}
+	for _, p := range server.Protocols {
+		if v, ok := manual[p]; ok && !s.u.state.link.fromLink(p, v) {
+			pol.Typed = append(pol.Typed, v)
+		}
 	}
 	return pol
 }
