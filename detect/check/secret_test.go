@@ -3,10 +3,12 @@ package check
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"maildoctor.app/maildoctor/detect/finding"
 	"maildoctor.app/maildoctor/detect/probe"
 	"maildoctor.app/maildoctor/detect/secret"
 	"maildoctor.app/maildoctor/detect/server"
@@ -94,4 +96,56 @@ func failedLogin(r *probe.Result) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// The attack on the evidence cap (finding.MaxEvidence): the server pads
+// its refusal so that the cut falls inside the echoed password, and the
+// part kept before the "…" matches no whole form. It must go too.
+func TestEchoedPasswordCutByTheEvidenceCap(t *testing.T) {
+	// The evidence reads `imap: NO [AUTHENTICATIONFAILED] <pad>bad
+	// password "<echo>"`; a first run without padding tells where the
+	// echo starts.
+	start := func(t *testing.T, form echoserver.Form, pad int) string {
+		t.Helper()
+		fake := echoserver.Start(t, echoserver.Config{Host: echoHost, IMAP: form, Pad: pad})
+		rep, err := Run(context.Background(), Options{
+			Email:    echoUser,
+			Password: pw(echoPassword),
+			Manual:   map[server.Protocol]string{server.IMAP: echoHost + ":993", server.POP3: echoHost + ":995", server.SMTP: echoHost + ":465"},
+			Resolve:  map[string]string{echoHost: fake.Addr},
+			Timeout:  5 * time.Second,
+			Roots:    fake.CA.Pool(),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev, ok := failedLogin(endpoint(t, rep, server.IMAP, server.TLS))
+		if !ok || fake.Logins() != 1 {
+			t.Fatalf("no refused login: %d logins, findings %v", fake.Logins(), findingIDs(rep.Findings))
+		}
+		return ev
+	}
+	for _, form := range []echoserver.Form{echoserver.Raw, echoserver.PlainBase64} {
+		form := form
+		echo := echoserver.Forms(echoUser, echoPassword)[map[echoserver.Form]string{
+			echoserver.Raw: "raw", echoserver.PlainBase64: "sasl-plain-base64"}[form]]
+		at := strings.Index(start(t, form, 0), secret.Redacted)
+		if at < 0 {
+			t.Fatalf("%s: no redacted echo in the evidence", form)
+		}
+		// The cap keeps MaxEvidence bytes, the last ones its "…".
+		keep := finding.MaxEvidence - len(finding.Ellipsis)
+		for _, kept := range []int{secret.MinDerived, len(echo) / 2, len(echo) - 4} {
+			kept := kept
+			t.Run(fmt.Sprintf("%s echo cut after %d bytes", form, kept), func(t *testing.T) {
+				ev := start(t, form, keep-at-kept)
+				if !strings.HasSuffix(ev, finding.Ellipsis) {
+					t.Fatalf("the evidence was not cut: %q", ev)
+				}
+				if strings.Contains(ev, echo[:secret.MinDerived]) || !strings.HasSuffix(ev, secret.Redacted+finding.Ellipsis) {
+					t.Errorf("the evidence keeps the beginning of the password's form %q: %q", echo[:kept], ev)
+				}
+			})
+		}
+	}
 }

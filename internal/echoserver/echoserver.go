@@ -64,6 +64,9 @@ type Config struct {
 	CA   *testpki.CA
 	IMAP Form
 	SMTP string
+	// Pad puts that many filler bytes before the IMAP server's echo, so
+	// that a cap on the error's length cuts inside the password.
+	Pad int
 }
 
 // Fake is a running pair of servers.
@@ -95,7 +98,7 @@ func Start(t testing.TB, cfg Config) *Fake {
 	}
 	var svcs []service
 	if cfg.IMAP != "" {
-		svcs = append(svcs, service{993, func(rw *bufio.ReadWriter) { f.imap(rw, cfg.IMAP) }})
+		svcs = append(svcs, service{993, func(rw *bufio.ReadWriter) { f.imap(rw, cfg.IMAP, strings.Repeat("x", cfg.Pad)) }})
 	}
 	if cfg.SMTP != "" {
 		svcs = append(svcs, service{465, func(rw *bufio.ReadWriter) { f.smtp(rw, cfg.SMTP, cfg.Host) }})
@@ -157,7 +160,7 @@ func readLine(rw *bufio.ReadWriter) (string, error) {
 }
 
 // imap speaks just enough IMAP for the probe and the login.
-func (f *Fake) imap(rw *bufio.ReadWriter, form Form) {
+func (f *Fake) imap(rw *bufio.ReadWriter, form Form, pad string) {
 	if !send(rw, "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] echo ready") {
 		return
 	}
@@ -172,7 +175,7 @@ func (f *Fake) imap(rw *bufio.ReadWriter, form Form) {
 			send(rw, "* CAPABILITY IMAP4rev1 AUTH=PLAIN", tag+" OK done")
 		case cmd == "LOGIN" && len(args) == 4:
 			atomic.AddInt32(&f.logins, 1)
-			send(rw, tag+` NO [AUTHENTICATIONFAILED] bad password "`+echo(form, args[2], args[3])+`"`)
+			send(rw, tag+" NO [AUTHENTICATIONFAILED] "+pad+`bad password "`+echo(form, args[2], args[3])+`"`)
 		case cmd == "LOGOUT":
 			send(rw, "* BYE bye", tag+" OK done")
 			return
