@@ -131,8 +131,8 @@ const anyDomainProfile = `<clientConfig version="1.1"><emailProvider id="evil.ex
 const clienteProfile = `<clientConfig version="1.1"><emailProvider id="cliente.it">
 <domain>cliente.it</domain>
 <incomingServer type="imap"><hostname>imap.hoster.example</hostname><port>993</port><socketType>SSL</socketType></incomingServer>
-<webMail><loginPage url="https://webmail.evil.example/" /></webMail>
-</emailProvider></clientConfig>`
+</emailProvider>
+<webMail><loginPage url="https://webmail.evil.example/" /></webMail></clientConfig>`
 
 // A linked profile that claims every domain, or another domain, is not
 // used; one that fits keeps its servers only: no webmail page of its own.
