@@ -182,7 +182,7 @@ func runCheck(ctx context.Context, args []string, env Env) error {
 	}
 	finding.Localize(rep.Findings, tr)
 	if f.json {
-		enc := json.NewEncoder(env.Stdout)
+		enc := json.NewEncoder(jsonOut(env.Stdout))
 		enc.SetIndent("", "  ")
 		out := struct {
 			*check.Report

@@ -58,6 +58,9 @@ const usage = `usage:
 // Run executes one command line (without the program name) and returns
 // the exit code.
 func Run(ctx context.Context, args []string, env Env) int {
+	// Text from outside reaches the terminal only through safetext
+	// (output.go).
+	env = terminalEnv(env)
 	if len(args) == 0 {
 		fmt.Fprintln(env.Stderr, usage)
 		return ExitUsage
@@ -91,10 +94,10 @@ func exitCode(err error, cmd string, stderr io.Writer) int {
 	case errors.Is(err, errProblems):
 		return ExitProblems
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "maildoctor %s: %s\n", cmd, oneLine(ue.msg))
+		fmt.Fprintf(stderr, "maildoctor %s: %s\n", oneLine(cmd), oneLine(ue.msg))
 		return ExitUsage
 	}
-	fmt.Fprintf(stderr, "maildoctor %s: internal error: %s\n", cmd, oneLine(err.Error()))
+	fmt.Fprintf(stderr, "maildoctor %s: internal error: %s\n", oneLine(cmd), oneLine(err.Error()))
 	return ExitInternal
 }
 

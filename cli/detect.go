@@ -58,7 +58,7 @@ func runDetect(ctx context.Context, args []string, env Env) error {
 	rep := scan.Computer(ctx, detectPlatform(), scan.Options{})
 	rep.Localize(tr)
 	if f.json {
-		enc := json.NewEncoder(env.Stdout)
+		enc := json.NewEncoder(jsonOut(env.Stdout))
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(rep); err != nil {
 			return err
@@ -74,6 +74,9 @@ func runDetect(ctx context.Context, args []string, env Env) error {
 
 // renderDetect writes the human report: the system and its TLS, then each
 // client with its accounts, each account's settings and what to change.
+// Names, paths, addresses and hosts come from the system and the mail
+// programs' files: each is kept on its line (one), and Run's streams
+// clean all of it.
 func renderDetect(w io.Writer, rep *scan.Report, tr i18n.Translator) {
 	t := func(key string, kv ...string) string {
 		args := map[string]string{}
@@ -99,14 +102,14 @@ func renderDetect(w io.Writer, rep *scan.Report, tr i18n.Translator) {
 	case o.Build != "":
 		osLine += " (" + t("detect.build", "build", o.Build) + ")"
 	}
-	fmt.Fprintln(w, t("detect.system", "os", osLine))
+	fmt.Fprintln(w, t("detect.system", "os", one(osLine)))
 	fmt.Fprintln(w, "  "+t("detect.tls", "versions", tlsLine(o.TLS, tr)))
 	for _, s := range o.Stacks {
 		name := s.Name
 		if s.Version != "" {
 			name += " " + s.Version
 		}
-		fmt.Fprintf(w, "    %s: %s\n", name, tlsLine(s.TLS, tr))
+		fmt.Fprintf(w, "    %s: %s\n", one(name), tlsLine(s.TLS, tr))
 	}
 	renderFindings(w, "  ", o.Findings)
 	fmt.Fprintln(w)
@@ -157,9 +160,9 @@ func renderClient(w io.Writer, c *clients.Client, t func(string, ...string) stri
 	if len(notes) > 0 {
 		head += " (" + strings.Join(notes, ", ") + ")"
 	}
-	fmt.Fprintln(w, "  "+head)
+	fmt.Fprintln(w, "  "+one(head))
 	if c.Path != "" {
-		fmt.Fprintln(w, "       "+c.Path)
+		fmt.Fprintln(w, "       "+one(c.Path))
 	}
 	renderFindings(w, "     ", c.Findings)
 	if len(c.Accounts) == 0 && !hasStoreFinding(c.Findings) {
@@ -173,7 +176,7 @@ func renderClient(w io.Writer, c *clients.Client, t func(string, ...string) stri
 		if name == "" {
 			name = t("detect.no_email")
 		}
-		fmt.Fprintf(w, "     %s %s\n", strings.TrimSpace(mark(finding.Worst(a.Findings))), name)
+		fmt.Fprintf(w, "     %s %s\n", strings.TrimSpace(mark(finding.Worst(a.Findings))), one(name))
 		if a.Kind != "" {
 			fmt.Fprintln(w, "         "+t("detect.kind."+a.Kind))
 			continue
@@ -193,7 +196,7 @@ func hasStoreFinding(fs []finding.Finding) bool {
 }
 
 func serverLine(label string, s *clients.Server, t func(string, ...string) string) string {
-	line := fmt.Sprintf("%-9s %-4s %s  %s", label, strings.ToUpper(string(s.Protocol)), s.Addr(), t("security."+string(s.Security)))
+	line := fmt.Sprintf("%-9s %-4s %s  %s", label, strings.ToUpper(string(s.Protocol)), one(s.Addr()), t("security."+string(s.Security)))
 	if s.PortDefault {
 		line += "  " + t("detect.port_default")
 	}
@@ -205,7 +208,7 @@ func renderFindings(w io.Writer, indent string, fs []finding.Finding) {
 		if f.Severity == finding.OK {
 			continue
 		}
-		fmt.Fprintf(w, "%s%s %s\n", indent, strings.TrimSpace(mark(f.Severity)), f.Title)
-		fmt.Fprintf(w, "%s     %s\n", indent, f.Detail)
+		fmt.Fprintf(w, "%s%s %s\n", indent, strings.TrimSpace(mark(f.Severity)), one(f.Title))
+		fmt.Fprintf(w, "%s     %s\n", indent, one(f.Detail))
 	}
 }

@@ -270,7 +270,7 @@ func toUsage(err error) error {
 }
 
 func writeJSON(w io.Writer, v interface{}) error {
-	enc := json.NewEncoder(w)
+	enc := json.NewEncoder(jsonOut(w))
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
 }
@@ -281,18 +281,18 @@ func writeJSON(w io.Writer, v interface{}) error {
 func renderPlan(w io.Writer, p *plan.Plan, tr i18n.Translator) {
 	fmt.Fprintln(w, tr.T("fix.cli.heading", map[string]string{"email": p.Email}))
 	if p.Current != nil {
-		fmt.Fprintln(w, tr.T("fix.cli.program", map[string]string{"client": p.ClientName, "version": p.Version}))
+		fmt.Fprintln(w, tr.T("fix.cli.program", map[string]string{"client": one(p.ClientName), "version": one(p.Version)}))
 	}
 	fmt.Fprintln(w, tr.T("fix.cli.status."+string(p.Status), nil))
 	for _, s := range p.Sections {
 		fmt.Fprintln(w)
-		fmt.Fprintln(w, s.Title)
+		fmt.Fprintln(w, one(s.Title))
 		for i, st := range s.Steps {
 			bullet := "  - "
 			if s.ID == plan.SecChange {
 				bullet = fmt.Sprintf("  %d. ", i+1)
 			}
-			fmt.Fprintln(w, bullet+st.Text)
+			fmt.Fprintln(w, bullet+one(st.Text))
 		}
 	}
 	fmt.Fprintln(w)
@@ -373,7 +373,7 @@ func (fx *fixer) renderApply(p *plan.Plan, res *apply.Result) {
 		if from == "" {
 			from = "-"
 		}
-		fmt.Fprintf(w, "  %s: %s -> %s\n", c.Key, from, c.To)
+		fmt.Fprintf(w, "  %s: %s -> %s\n", one(c.Key), one(from), one(c.To))
 	}
 }
 
@@ -442,7 +442,12 @@ func (fx *fixer) export(email string) error {
 		return err
 	}
 	if fx.flags.out == "" {
-		if _, err := fx.env.Stdout.Write(data); err != nil {
+		// A file goes out as it is; the settings card is text to read.
+		out := fileOut(fx.env.Stdout)
+		if fx.flags.export == "card" {
+			out = fx.env.Stdout
+		}
+		if _, err := out.Write(data); err != nil {
 			return err
 		}
 		if note != "" {

@@ -26,9 +26,11 @@ func mark(s finding.Severity) string {
 }
 
 // renderCheck writes the short human report: one line per endpoint, then
-// the findings with what to do, then the verdict.
+// the findings with what to do, then the verdict. Text from servers and
+// certificates is in the findings and the addresses: each such field is
+// kept on its line (one), and Run's streams clean all of it.
 func renderCheck(w io.Writer, rep *check.Report, tr i18n.Translator) {
-	fmt.Fprintln(w, tr.T("cli.check.heading", map[string]string{"email": rep.Email}))
+	fmt.Fprintln(w, tr.T("cli.check.heading", map[string]string{"email": one(rep.Email)}))
 	if rep.Discovery.Source != "" {
 		fmt.Fprintln(w, tr.T("cli.check.source", map[string]string{"source": tr.T("source."+string(rep.Discovery.Source), nil)}))
 	}
@@ -43,10 +45,10 @@ func renderCheck(w io.Writer, rep *check.Report, tr i18n.Translator) {
 		if f.Severity == finding.OK {
 			continue
 		}
-		fmt.Fprintf(w, "  %s %s\n", mark(f.Severity), f.Title)
-		fmt.Fprintf(w, "       %s\n", f.Detail)
+		fmt.Fprintf(w, "  %s %s\n", mark(f.Severity), one(f.Title))
+		fmt.Fprintf(w, "       %s\n", one(f.Detail))
 		if f.Endpoint != "" {
-			fmt.Fprintf(w, "       (%s)\n", f.Endpoint)
+			fmt.Fprintf(w, "       (%s)\n", one(f.Endpoint))
 		}
 	}
 	fmt.Fprintln(w)
@@ -64,14 +66,14 @@ func endpointLine(r *probe.Result, all []finding.Finding, tr i18n.Translator) st
 	parts := []string{
 		mark(worst),
 		fmt.Sprintf("%-4s", strings.ToUpper(string(r.Protocol))),
-		fmt.Sprintf("%-28s", r.Addr()),
+		fmt.Sprintf("%-28s", one(r.Addr())),
 		fmt.Sprintf("%-9s", tr.T("security."+string(r.Security), nil)),
 	}
 	switch {
 	case !r.Reachable:
 		parts = append(parts, tr.T("cli.check.unreachable", nil))
 	case r.TLS != nil && r.TLS.Negotiated != "":
-		parts = append(parts, "TLS "+r.TLS.Negotiated)
+		parts = append(parts, "TLS "+one(r.TLS.Negotiated))
 	}
 	switch r.Auth {
 	case "ok":

@@ -38,7 +38,7 @@ func runReport(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	if asJSON {
-		err = report.WriteJSON(env.Stdout, rep, tr)
+		err = report.WriteJSON(jsonOut(env.Stdout), rep, tr)
 	} else {
 		err = report.Render(env.Stdout, rep, tr)
 	}
