@@ -3,6 +3,7 @@ package check
 import (
 	"strings"
 
+	"maildoctor.app/maildoctor/detect/finding"
 	"maildoctor.app/maildoctor/detect/secret"
 )
 
@@ -25,5 +26,27 @@ func scrubSecrets(rep *Report, opt Options) {
 	for _, u := range users {
 		forms = append(forms, secret.Forms(*opt.Password, u)...)
 	}
-	secret.Scrub(rep, forms)
+	secret.ScrubKeeping(rep, forms, rep.OwnWords())
+}
+
+// OwnWords points to the report's strings that only Mail Doctor writes,
+// from its own constants: the verdict, every finding's id and severity,
+// every endpoint's protocol, security and login outcome. A scrub keeps
+// them (secret.ScrubKeeping): a password "fail" must not change the
+// verdict, nor a password "password" unname auth.password_spaces.
+func (r *Report) OwnWords() []*string {
+	out := []*string{&r.Verdict}
+	add := func(fs []finding.Finding) {
+		for i := range fs {
+			out = append(out, &fs[i].ID, (*string)(&fs[i].Severity))
+		}
+	}
+	add(r.Findings)
+	for _, e := range r.Endpoints {
+		if e != nil {
+			add(e.Findings)
+			out = append(out, (*string)(&e.Protocol), (*string)(&e.Security), &e.Auth)
+		}
+	}
+	return out
 }

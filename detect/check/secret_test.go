@@ -149,3 +149,33 @@ func TestEchoedPasswordCutByTheEvidenceCap(t *testing.T) {
 		}
 	}
 }
+
+// A password that is one of the report's own words ("fail") is scrubbed
+// from what the server echoed, but does not change the verdict (the exit
+// code of a script) or unname the findings.
+func TestEchoedPasswordThatIsAVerdict(t *testing.T) {
+	fake := echoserver.Start(t, echoserver.Config{Host: echoHost, IMAP: echoserver.Raw})
+	rep, err := Run(context.Background(), Options{
+		Email:    echoUser,
+		Password: pw("fail"),
+		Manual:   map[server.Protocol]string{server.IMAP: echoHost + ":993", server.POP3: echoHost + ":995", server.SMTP: echoHost + ":465"},
+		Resolve:  map[string]string{echoHost: fake.Addr},
+		Timeout:  5 * time.Second,
+		Roots:    fake.CA.Pool(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, ok := failedLogin(endpoint(t, rep, server.IMAP, server.TLS))
+	if !ok || ev != `imap: NO [AUTHENTICATIONFAILED] bad password "`+secret.Redacted+`"` {
+		t.Errorf("evidence %q", ev)
+	}
+	if rep.Verdict != VerdictFail {
+		t.Errorf("verdict %q, want %q", rep.Verdict, VerdictFail)
+	}
+	for _, f := range rep.Findings {
+		if strings.Contains(f.ID+string(f.Severity), secret.Redacted) {
+			t.Errorf("finding %s %s lost its name", f.ID, f.Severity)
+		}
+	}
+}

@@ -23,13 +23,15 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"maildoctor.app/maildoctor/detect/finding"
 )
 
 // Redacted replaces every form of a secret.
 const Redacted = "[redacted]"
 
 // Ellipsis ends a string that was cut short (finding.Clip).
-const Ellipsis = "…"
+const Ellipsis = finding.Ellipsis
 
 // MinDerived is the shortest encoded form (anything but the password as
 // typed) that Forms returns.
@@ -41,7 +43,8 @@ const Ellipsis = "…"
 // replacing them everywhere would corrupt the report for no protection
 // (a one-letter password is in every sentence). The password itself, as
 // typed and trimmed, is always replaced, whatever its length: it is never
-// output in full.
+// output in full. Where a short password is one of Mail Doctor's own
+// words, ScrubKeeping keeps the words that must not change.
 const MinDerived = 4
 
 // Forms returns the strings a server may echo that give the password
@@ -257,6 +260,22 @@ func Scrub(v interface{}, secrets []string) {
 	}
 	w := walker{s: s, seen: map[visit]bool{}}
 	w.walk(reflect.ValueOf(v))
+}
+
+// ScrubKeeping is Scrub, except that the strings keep points to come out
+// as they went in: Mail Doctor's own words (a verdict, a finding's id and
+// severity), which no server wrote, and which a password that happens to
+// be one of them ("fail") must not turn into another verdict or an unknown
+// finding. Such a password is in the report's own sentences anyway.
+func ScrubKeeping(v interface{}, secrets []string, keep []*string) {
+	saved := make([]string, len(keep))
+	for i, p := range keep {
+		saved[i] = *p
+	}
+	Scrub(v, secrets)
+	for i, p := range keep {
+		*p = saved[i]
+	}
 }
 
 // String returns s scrubbed as Scrub scrubs every string.

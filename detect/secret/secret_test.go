@@ -288,3 +288,11 @@ func FuzzScrubLeavesNoForm(f *testing.F) {
 		}
 	})
 }
+
+func TestScrubKeepingOwnWords(t *testing.T) {
+	s := &struct{ Verdict, Evidence string }{"fail", "NO fail"}
+	ScrubKeeping(s, Forms("fail", ""), []*string{&s.Verdict})
+	if s.Verdict != "fail" || s.Evidence != "NO "+Redacted {
+		t.Errorf("got %+v", s)
+	}
+}

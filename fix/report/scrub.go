@@ -21,7 +21,19 @@ func scrub(rep *Report, secrets []string) {
 			forms = append(forms, secret.Forms(s, u)...)
 		}
 	}
-	secret.Scrub(rep, forms)
+	var keep []*string
+	if rep.Check != nil {
+		keep = rep.Check.OwnWords()
+	}
+	if rep.Computer != nil {
+		for i := range rep.Computer.Clients {
+			fs := rep.Computer.Clients[i].Findings
+			for j := range fs {
+				keep = append(keep, &fs[j].ID, (*string)(&fs[j].Severity))
+			}
+		}
+	}
+	secret.ScrubKeeping(rep, forms, keep)
 }
 
 // loginUsers are the user names a login may have sent with the password:
