@@ -214,7 +214,8 @@ func reasonsText(u *UI, v compat.Verdict) string {
 	return strings.Join(lines, "\n")
 }
 
-// codeTool shows the report behind a support code, as the customer saw it.
+// codeTool shows the report behind a support code, as the customer saw it
+// (in plain text: the code may be forged).
 func (s *supportScreen) codeTool() fyne.CanvasObject {
 	u := s.u
 	entry := widget.NewMultiLineEntry()
@@ -237,14 +238,9 @@ func (s *supportScreen) showCode(code string) {
 		dialog.ShowInformation(u.T("gui.agent.code"), msg, u.win)
 		return
 	}
-	var b bytes.Buffer
-	if err := report.Render(&b, rep, u.tr); err != nil {
-		dialog.ShowError(err, u.win)
-		return
-	}
-	text := widget.NewRichTextFromMarkdown(b.String())
-	text.Wrapping = fyne.TextWrapWord
-	scroll := container.NewVScroll(text)
+	// The code may be forged: its report is shown as plain text
+	// (reportView), never as Markdown.
+	scroll := container.NewVScroll(u.reportView(report.Layout(rep, u.tr)))
 	scroll.SetMinSize(fyne.NewSize(760, 520))
 	dialog.ShowCustom(u.T("gui.agent.code"), u.T("gui.close"), scroll, u.win)
 }
