@@ -3,7 +3,10 @@ package check
 import (
 	"strings"
 
+	"maildoctor.app/maildoctor/detect/discover"
 	"maildoctor.app/maildoctor/detect/finding"
+	"maildoctor.app/maildoctor/detect/probe"
+	"maildoctor.app/maildoctor/detect/server"
 	"maildoctor.app/maildoctor/detect/secret"
 )
 
@@ -13,11 +16,22 @@ import (
 // line, its JSON, the app, the support report and code) gets the report
 // from Run, so none of them can show what a server echoed.
 func scrubSecrets(rep *Report, opt Options) {
-	if rep == nil || opt.Password == nil || *opt.Password == "" {
+	if rep == nil {
 		return
 	}
+	if forms := secretForms(opt, rep.Discovery.Servers); len(forms) > 0 {
+		secret.ScrubKeeping(rep, forms, rep.OwnWords())
+	}
+}
+
+// secretForms lists every form of the password for the user names the
+// servers log in with.
+func secretForms(opt Options, servers []discover.Server) []string {
+	if opt.Password == nil || *opt.Password == "" {
+		return nil
+	}
 	users := []string{strings.TrimSpace(opt.Email)}
-	for _, s := range rep.Discovery.Servers {
+	for _, s := range servers {
 		if s.Username != "" {
 			users = append(users, s.Username)
 		}
@@ -26,7 +40,19 @@ func scrubSecrets(rep *Report, opt Options) {
 	for _, u := range users {
 		forms = append(forms, secret.Forms(*opt.Password, u)...)
 	}
-	secret.ScrubKeeping(rep, forms, rep.OwnWords())
+	return forms
+}
+
+// scrubbedProgress wraps a progress callback so that a step's detail (a
+// server's reply) reaches it without the password, as the report does.
+func scrubbedProgress(progress func(server.Endpoint, probe.Step), forms []string) func(server.Endpoint, probe.Step) {
+	if progress == nil || len(forms) == 0 {
+		return progress
+	}
+	return func(ep server.Endpoint, st probe.Step) {
+		secret.Scrub(&st, forms)
+		progress(ep, st)
+	}
 }
 
 // OwnWords points to the report's strings that only Mail Doctor writes,
