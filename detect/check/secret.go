@@ -6,8 +6,8 @@ import (
 	"maildoctor.app/maildoctor/detect/discover"
 	"maildoctor.app/maildoctor/detect/finding"
 	"maildoctor.app/maildoctor/detect/probe"
-	"maildoctor.app/maildoctor/detect/server"
 	"maildoctor.app/maildoctor/detect/secret"
+	"maildoctor.app/maildoctor/detect/server"
 )
 
 // scrubSecrets replaces the password, in every form a server may echo it
