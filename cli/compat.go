@@ -98,7 +98,7 @@ func runCompat(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	if f.json {
-		if err := writeCompatJSON(env.Stdout, v, f, tr); err != nil {
+		if err := writeCompatJSON(jsonOut(env.Stdout), v, f, tr); err != nil {
 			return err
 		}
 	} else {

@@ -1,6 +1,8 @@
 package gui
 
 import (
+	"maildoctor.app/maildoctor/internal/safetext"
+
 	"image/color"
 
 	"fyne.io/fyne/v2"
@@ -79,14 +81,16 @@ func banner(sev finding.Severity, text string) fyne.CanvasObject {
 
 // findingCard shows one finding as verdict → why → what to do, with the
 // technical details folded.
+// Title, detail and evidence carry server text (a greeting, a certificate
+// name): control and bidi characters are stripped like on the terminal.
 func (u *UI) findingCard(f finding.Finding, onFix func()) fyne.CanvasObject {
-	head := container.NewBorder(nil, nil, widget.NewIcon(severityIcon(f.Severity)), nil, bold(f.Title))
-	parts := []fyne.CanvasObject{head, wrapped(f.Detail)}
+	head := container.NewBorder(nil, nil, widget.NewIcon(severityIcon(f.Severity)), nil, bold(safetext.Line(f.Title)))
+	parts := []fyne.CanvasObject{head, wrapped(safetext.String(f.Detail))}
 	if onFix != nil && (f.Severity == finding.Fail || f.Severity == finding.Warn) {
 		parts = append(parts, container.NewHBox(widget.NewButtonWithIcon(u.T("gui.finding.fix"), theme.NavigateNextIcon(), onFix)))
 	}
 	if f.Evidence != "" {
-		ev := wrapped(f.Evidence)
+		ev := wrapped(safetext.String(f.Evidence))
 		ev.TextStyle = fyne.TextStyle{Monospace: true}
 		parts = append(parts, widget.NewAccordion(widget.NewAccordionItem(u.T("gui.finding.details"), ev)))
 	}
