@@ -126,18 +126,20 @@ func runFixWith(ctx context.Context, args []string, env Env, deps fixDeps) error
 	if err != nil {
 		return err
 	}
-	profiles, err := loadProfiles(ctx, f.profile)
-	if err != nil {
+	fx := &fixer{ctx: ctx, env: env, deps: deps, tr: tr, flags: f}
+	if f.undo {
+		// An undo needs nothing but its backup: a --profile given out of
+		// habit is not even loaded (it may be a URL).
+		return fx.undo(email)
+	}
+	if fx.profiles, err = loadProfiles(ctx, f.profile); err != nil {
 		return err
 	}
-	fx := &fixer{ctx: ctx, env: env, deps: deps, tr: tr, flags: f, profiles: profiles}
 	switch {
 	case f.export != "":
 		return fx.export(email)
 	case f.apply:
 		return fx.apply(email)
-	case f.undo:
-		return fx.undo(email)
 	}
 	return fx.plans(email)
 }
@@ -399,22 +401,34 @@ func (fx *fixer) applyError(p *plan.Plan, err error) error {
 	return errProblems
 }
 
-// undo is "fix --undo EMAIL".
+// undo is "fix --undo EMAIL": it puts back the latest backup of every
+// settings file that holds an account of email in the mail programs
+// detected here. It needs nothing but the backup: no plan, no provider
+// profile, no discovery, no network. With no backup to put back it is
+// exit 2 and one line.
 func (fx *fixer) undo(email string) error {
-	plans, err := fx.automatic(email)
-	if err != nil {
-		return err
-	}
+	_, list := fx.detect(email)
 	var results []*apply.UndoResult
-	var lastErr error
-	for _, p := range plans {
-		res, err := apply.Undo(p.Card, *p.Current, fx.applyOptions())
+	done := map[string]bool{}
+	for i := range list {
+		c, a := list[i].client, list[i].account
+		card := plan.CardFor(c.ID, c.Version)
+		if !card.Automatic() {
+			continue
+		}
+		// Accounts of one file (two identities of the address in one
+		// Thunderbird profile) share its backups: one undo each file.
+		file, err := apply.SettingsFile(card, *a)
+		if err != nil || done[file] {
+			continue
+		}
+		done[file] = true
+		res, err := apply.Undo(card, *a, fx.applyOptions())
 		if errors.Is(err, apply.ErrNoBackup) {
-			lastErr = err
 			continue
 		}
 		if err != nil {
-			return fx.applyError(p, err)
+			return fx.applyError(&plan.Plan{Card: card, ClientName: fx.tr.T(card.NameKey(), nil), Email: email}, err)
 		}
 		results = append(results, res)
 		if !fx.flags.json {
@@ -422,8 +436,8 @@ func (fx *fixer) undo(email string) error {
 				"file": res.File, "backup": res.Restored, "saved": res.Saved}))
 		}
 	}
-	if len(results) == 0 && lastErr != nil {
-		return fx.applyError(plans[0], lastErr)
+	if len(results) == 0 {
+		return usagef("%s", fx.tr.T("fix.undo.nothing", map[string]string{"email": email}))
 	}
 	if fx.flags.json {
 		return writeJSON(fx.env.Stdout, struct {

@@ -336,3 +336,96 @@ func TestFixExport(t *testing.T) {
 		t.Errorf("card: exit %d\n%s", code, out.String())
 	}
 }
+
+// otherProviderHome is fixHome with the accounts at a domain the built-in
+// profile does not know, and that domain's provider profile in a file:
+// apply needs --profile, undo must not.
+func otherProviderHome(t *testing.T) (home, prefs string, orig []byte, profile string) {
+	t.Helper()
+	home, prefs, _ = fixHome(t)
+	data, err := os.ReadFile(prefs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	orig = bytes.ReplaceAll(data, []byte("maildoctor.example"), []byte("provider.example"))
+	if err := os.WriteFile(prefs, orig, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	def, err := os.ReadFile("../assets/profile/default.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	profile = filepath.Join(t.TempDir(), "provider.xml")
+	if err := os.WriteFile(profile, bytes.ReplaceAll(def, []byte("maildoctor.example"), []byte("provider.example")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return home, prefs, orig, profile
+}
+
+// "fix --undo EMAIL", exactly as apply prints it, needs nothing but the
+// backup: no profile, no discovery, no network.
+func TestFixUndoNeedsOnlyTheBackup(t *testing.T) {
+	home, prefs, orig, profile := otherProviderHome(t)
+	deps := fixDepsFor(home)
+	const addr = "mario.rossi@provider.example"
+
+	if code, _, errOut := runFixTest(t, deps, "--apply", addr); code != ExitUsage || !strings.Contains(errOut, "--profile") {
+		t.Fatalf("apply without the profile: exit %d %q; the test needs an address only the profile knows", code, errOut)
+	}
+	code, out, errOut := runFixTest(t, deps, "--apply", addr, "--profile", profile)
+	if code != ExitOK || !strings.Contains(out, `"maildoctor fix --undo `+addr+`"`) {
+		t.Fatalf("apply with the profile: exit %d\n%s%s", code, out, errOut)
+	}
+	if now, _ := os.ReadFile(prefs); bytes.Equal(now, orig) {
+		t.Fatal("apply did not change prefs.js")
+	}
+
+	// Nothing but the backup: DNS and HTTP fail the test if asked.
+	deps.resolver = failResolver{t}
+	deps.discoverHTTP = &http.Client{Transport: failNetwork{t}}
+	deps.http = failNetwork{t}
+	code, out, errOut = runFixTest(t, deps, "--undo", addr)
+	if code != ExitOK || !strings.Contains(out, "restored from") {
+		t.Fatalf("undo: exit %d\n%s%s", code, out, errOut)
+	}
+	if now, _ := os.ReadFile(prefs); !bytes.Equal(now, orig) {
+		t.Error("undo did not restore prefs.js byte for byte")
+	}
+
+	code, out, errOut = runFixTest(t, deps, "--undo", addr)
+	if code != ExitUsage || out != "" || strings.Count(strings.TrimSpace(errOut), "\n") != 0 || !strings.Contains(errOut, "no earlier change") {
+		t.Errorf("undo with no backup left: exit %d, stdout %q, stderr %q; want 2 and one line", code, out, errOut)
+	}
+	code, _, errOut = runFixTest(t, deps, "--undo", "nobody@provider.example")
+	if code != ExitUsage || strings.Count(strings.TrimSpace(errOut), "\n") != 0 || !strings.Contains(errOut, "no earlier change") {
+		t.Errorf("undo for an address with no account: exit %d %q", code, errOut)
+	}
+	if now, _ := os.ReadFile(prefs); !bytes.Equal(now, orig) {
+		t.Error("an undo with nothing to undo changed prefs.js")
+	}
+}
+
+// failResolver and failNetwork fail a test that must not look anything up.
+type failResolver struct{ t *testing.T }
+
+func (r failResolver) LookupSRV(_ context.Context, service, proto, name string) (string, []*net.SRV, error) {
+	r.t.Errorf("SRV lookup %s %s %s", service, proto, name)
+	return "", nil, errors.New("no lookups here")
+}
+func (r failResolver) LookupMX(_ context.Context, name string) ([]*net.MX, error) {
+	r.t.Errorf("MX lookup %s", name)
+	return nil, errors.New("no lookups here")
+}
+func (r failResolver) LookupHost(_ context.Context, host string) ([]string, error) {
+	r.t.Errorf("host lookup %s", host)
+	return nil, errors.New("no lookups here")
+}
+
+type failNetwork struct{ t *testing.T }
+
+func (n failNetwork) RoundTrip(r *http.Request) (*http.Response, error) {
+	n.t.Errorf("network request %s", r.URL)
+	return nil, errors.New("no network here")
+}
+
+func (n failNetwork) Do(r *http.Request) (*http.Response, error) { return n.RoundTrip(r) }

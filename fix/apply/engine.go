@@ -213,8 +213,22 @@ type UndoResult struct {
 	Saved string `json:"saved"`
 }
 
+// SettingsFile is the file of a program's account that Plan changes and
+// Undo puts back; accounts that share it share its backups. It needs
+// nothing but the account as detected (no plan, no discovery), and is
+// ErrNotAutomatic for a program or account that is not changed
+// automatically.
+func SettingsFile(card plan.Card, a clients.Account) (string, error) {
+	t, err := toolFor(card, a, target{}, Options{})
+	if err != nil {
+		return "", err
+	}
+	return t.file, nil
+}
+
 // Undo puts back the file from before the last automatic change of this
-// account's program, byte for byte.
+// account's program, byte for byte. It needs only the account as detected
+// and the backup: no plan, no provider profile, no network.
 func Undo(card plan.Card, a clients.Account, opt Options) (*UndoResult, error) {
 	t, err := toolFor(card, a, target{}, opt)
 	if err != nil {
