@@ -211,11 +211,20 @@ func (e *noServersError) Error() string {
 // plans prints the plan for every detected account of email (or all),
 // and the generic plan for an address no program here holds. Listing
 // all accounts, one whose servers cannot be found is skipped with a
-// note instead of hiding the others.
+// note instead of hiding the others, and so is one whose address is not
+// valid.
 func (fx *fixer) plans(email string) error {
 	info, list := fx.detect(email)
 	var plans []*plan.Plan
 	for i := range list {
+		if email == "" {
+			// An address no plan can be made for (a control character in
+			// a program's settings) must not hide the other accounts.
+			if _, _, err := discover.SplitAddress(list[i].account.Email); err != nil {
+				fmt.Fprintln(fx.env.Stderr, "maildoctor fix: "+one(list[i].client.Name+": "+err.Error()+" (account skipped)"))
+				continue
+			}
+		}
 		p, err := fx.plan(list[i].account.Email, info, &list[i])
 		var none *noServersError
 		if email == "" && errors.As(err, &none) {

@@ -429,3 +429,49 @@ func (n failNetwork) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 func (n failNetwork) Do(r *http.Request) (*http.Response, error) { return n.RoundTrip(r) }
+
+// Plain "fix" lists every account: one whose address is not valid (here a
+// control character in a Thunderbird identity) is skipped with a note,
+// and the others are still planned.
+func TestFixAllSkipsAnInvalidAddress(t *testing.T) {
+	home, prefs, orig := fixHome(t)
+	bad := bytes.Replace(orig, []byte(`"info@altrodominio.example"`), []byte(`"in\u0007fo@altrodominio.example"`), 1)
+	bad = bytes.Replace(bad, []byte(`useremail", "anna.bianchi@maildoctor.example"`), []byte("useremail\", \"anna\x01bianchi@maildoctor.example\""), 1)
+	if bytes.Equal(bad, orig) {
+		t.Fatal("fixture not changed")
+	}
+	if err := os.WriteFile(prefs, bad, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runFixTest(t, fixDepsFor(home), "--json")
+	if code != ExitProblems {
+		t.Fatalf("exit %d, want 1 (changes to make for the others); stderr %q", code, errOut)
+	}
+	var doc struct {
+		Plans []plan.Plan `json:"plans"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	got := map[string]bool{}
+	for _, p := range doc.Plans {
+		got[p.Email] = true
+	}
+	for _, want := range []string{mario, "luca.verdi@maildoctor.example", "sara.neri@maildoctor.example"} {
+		if !got[want] {
+			t.Errorf("no plan for %s (plans: %v)", want, got)
+		}
+	}
+	if len(got) != 3 {
+		t.Errorf("plans: %v", got)
+	}
+	lines := strings.Split(strings.TrimSpace(errOut), "\n")
+	if len(lines) != 2 {
+		t.Errorf("want one note per skipped account, got %q", errOut)
+	}
+	for _, l := range lines {
+		if !strings.HasPrefix(l, "maildoctor fix: ") || !strings.Contains(l, "skipped") || strings.ContainsAny(l, "\x01\x07") {
+			t.Errorf("note %q: want one clean line", l)
+		}
+	}
+}
