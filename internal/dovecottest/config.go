@@ -61,6 +61,12 @@ debug_log_path = {{.LogPath}}
 log_timestamp = "%Y-%m-%d %H:%M:%S "
 auth_verbose = yes
 auth_debug = no
+{{- if .LoginLogFormatElements}}
+login_log_format_elements = {{.LoginLogFormatElements}}
+{{- end}}
+{{- if .IMAPIDLog}}
+imap_id_log = {{.IMAPIDLog}}
+{{- end}}
 
 ssl = yes
 ssl_cert = <{{.CertPath}}

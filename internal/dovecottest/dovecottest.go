@@ -77,6 +77,13 @@ type Config struct {
 	// NoSentFolder leaves out the Sent mailbox and so any \Sent
 	// special-use folder; Drafts, Trash and Junk remain.
 	NoSentFolder bool
+	// LoginLogFormatElements, if set, replaces Dovecot's
+	// login_log_format_elements (the fields of every login line), e.g. to
+	// add the local port (%{lport}) and the TLS details (%k).
+	LoginLogFormatElements string
+	// IMAPIDLog, if set, is imap_id_log: the IMAP ID fields logged ("*"
+	// for all).
+	IMAPIDLog string
 }
 
 // Server is a running Dovecot.
