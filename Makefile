@@ -54,8 +54,11 @@ build:
 unit:
 	$(GO) test -race -count=1 ./...
 
+# bench: the loopback check, then the same check through a line with 0, 20
+# and 75 ms one-way delay (internal/latency), reported in round trips.
 bench:
-	$(GO) test -run '^$$' -bench . -benchtime 20x ./detect/check/
+	$(GO) test -run '^$$' -bench FullCheck -benchtime 20x ./detect/check/
+	$(GO) test -run '^$$' -bench CheckLatency -benchtime 3x ./detect/check/
 
 fuzz:
 	@scripts/fuzz.sh 30s
