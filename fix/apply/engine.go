@@ -25,6 +25,12 @@ type Options struct {
 	Now func() time.Time
 	// DryRun computes the changes without writing anything.
 	DryRun bool
+	// Registry is the Windows registry (Outlook, TLS 1.2); nil means
+	// HostRegistry.
+	Registry Registry
+	// BackupDir holds the backups of registry keys; "" means
+	// DefaultBackupDir.
+	BackupDir string
 }
 
 func (o Options) fs() FS {
@@ -88,8 +94,15 @@ type tool struct {
 // account's incoming and outgoing servers to the plan's ports with
 // SSL/TLS.
 func Plan(p *plan.Plan, opt Options) (*Result, error) {
-	if p == nil || !p.Automatic || p.Current == nil {
+	if p == nil || p.Current == nil || !(p.Automatic || Handles(p.Card) && p.Status == plan.StatusChange) {
 		return nil, ErrNotAutomatic
+	}
+	if isOutlookCard(p.Card) {
+		t, err := outlookTool(p.Card, *p.Current, target{p.Incoming, p.Outgoing})
+		if err != nil {
+			return nil, err
+		}
+		return runRegistry(t, opt)
 	}
 	t, err := toolFor(p.Card, *p.Current, target{p.Incoming, p.Outgoing}, opt)
 	if err != nil {
@@ -219,6 +232,13 @@ type UndoResult struct {
 // ErrNotAutomatic for a program or account that is not changed
 // automatically.
 func SettingsFile(card plan.Card, a clients.Account) (string, error) {
+	if isOutlookCard(card) {
+		t, err := outlookTool(card, a, target{})
+		if err != nil {
+			return "", err
+		}
+		return string(t.root) + `\` + t.path, nil
+	}
 	t, err := toolFor(card, a, target{}, Options{})
 	if err != nil {
 		return "", err
@@ -230,6 +250,13 @@ func SettingsFile(card plan.Card, a clients.Account) (string, error) {
 // account's program, byte for byte. It needs only the account as detected
 // and the backup: no plan, no provider profile, no network.
 func Undo(card plan.Card, a clients.Account, opt Options) (*UndoResult, error) {
+	if isOutlookCard(card) {
+		t, err := outlookTool(card, a, target{})
+		if err != nil {
+			return nil, err
+		}
+		return undoRegistry(t, opt)
+	}
 	t, err := toolFor(card, a, target{}, opt)
 	if err != nil {
 		return nil, err

@@ -70,3 +70,7 @@ func (OS) SyncDir(dir string) error {
 	defer d.Close()
 	return d.Sync()
 }
+
+// MkdirAll creates a folder and its parents (the folder of registry
+// backups).
+func (OS) MkdirAll(dir string, mode fs.FileMode) error { return os.MkdirAll(dir, mode) }

@@ -1,0 +1,6 @@
+//go:build !windows
+
+package apply
+
+// HostRegistry is nil where there is no registry.
+func HostRegistry() Registry { return nil }
