@@ -14,6 +14,7 @@ import (
 	"maildoctor.app/maildoctor/detect/compat"
 	"maildoctor.app/maildoctor/detect/finding"
 	"maildoctor.app/maildoctor/detect/system"
+	"maildoctor.app/maildoctor/internal/safetext"
 )
 
 // computerScreen is "This computer": the system and its TLS, then every
@@ -23,6 +24,10 @@ type computerScreen struct {
 	u       *UI
 	content fyne.CanvasObject
 	body    *fyne.Container
+	// busy is the animated bar while the computer is examined; it is
+	// stopped as soon as the answer arrives (an infinite bar left running
+	// off screen keeps redrawing the window for nothing).
+	busy *widget.ProgressBarInfinite
 }
 
 func newComputerScreen(u *UI) *computerScreen {
@@ -37,7 +42,9 @@ func (s *computerScreen) load() {
 	if u.deps.Computer == nil {
 		return
 	}
-	s.body.Objects = []fyne.CanvasObject{widget.NewProgressBarInfinite(), widget.NewLabel(u.T("gui.computer.loading"))}
+	s.stopBusy()
+	s.busy = widget.NewProgressBarInfinite()
+	s.body.Objects = []fyne.CanvasObject{s.busy, widget.NewLabel(u.T("gui.computer.loading"))}
 	s.body.Refresh()
 	u.background(func() {
 		c, err := u.deps.Computer(u.ctx)
@@ -46,9 +53,42 @@ func (s *computerScreen) load() {
 		}
 		u.do(func() {
 			u.computer = c
+			u.retarget()
 			u.computerScreen.render()
 		})
 	})
+}
+
+// stopBusy stops the progress bar's animation.
+func (s *computerScreen) stopBusy() {
+	if s.busy != nil {
+		s.busy.Stop()
+		s.busy = nil
+	}
+}
+
+// Refresh examines the computer again (after a fix, or on demand).
+func (u *UI) Refresh() { u.computerScreen.load() }
+
+// retarget points the Fix screen at the same account in a new
+// description of the computer.
+func (u *UI) retarget() {
+	t := u.fixFor
+	if t == nil || u.computer == nil {
+		return
+	}
+	for i := range u.computer.Clients {
+		cl := &u.computer.Clients[i]
+		if cl.ID != t.client.ID {
+			continue
+		}
+		for j := range cl.Accounts {
+			if a := &cl.Accounts[j]; a.Key == t.account.Key && strings.EqualFold(a.Email, t.account.Email) {
+				u.fixFor = &fixTarget{client: cl, account: a}
+				return
+			}
+		}
+	}
 }
 
 func (s *computerScreen) render() {
@@ -57,7 +97,9 @@ func (s *computerScreen) render() {
 	if c == nil {
 		return
 	}
-	objs := []fyne.CanvasObject{}
+	s.stopBusy()
+	refresh := widget.NewButtonWithIcon(u.T("gui.computer.refresh"), theme.ViewRefreshIcon(), s.load)
+	objs := []fyne.CanvasObject{container.NewBorder(nil, nil, nil, refresh, s.summary(c))}
 	if c.OS != nil {
 		objs = append(objs, bold(u.Tf("gui.computer.os", "os", osLine(c.OS))), widget.NewLabel(s.tlsLine(c.OS.TLS)))
 		for _, f := range u.localize(c.OS.Findings) {
@@ -76,6 +118,39 @@ func (s *computerScreen) render() {
 	objs = append(objs, container.NewHBox(widget.NewButtonWithIcon(u.T("gui.computer.test_account"), theme.MailComposeIcon(), func() { u.Select(TabAccount) })))
 	s.body.Objects = objs
 	s.body.Refresh()
+}
+
+// needsChange says whether an account must be changed: a warning or a
+// failure about it, and not one whose connection someone else manages.
+func needsChange(a *clients.Account) bool {
+	if a.Kind != "" {
+		return false
+	}
+	sev := finding.Worst(a.Findings)
+	return sev == finding.Warn || sev == finding.Fail
+}
+
+// summary is the one sentence on top: how many accounts must change.
+func (s *computerScreen) summary(c *scan.Report) fyne.CanvasObject {
+	u := s.u
+	n, total := 0, 0
+	for i := range c.Clients {
+		for j := range c.Clients[i].Accounts {
+			total++
+			if needsChange(&c.Clients[i].Accounts[j]) {
+				n++
+			}
+		}
+	}
+	switch {
+	case n == 1:
+		return banner(finding.Warn, u.T("gui.computer.summary_one"))
+	case n > 1:
+		return banner(finding.Warn, u.Tf("gui.computer.summary_many", "count", strconv.Itoa(n)))
+	case total > 0:
+		return banner(finding.OK, u.T("gui.computer.summary_none"))
+	}
+	return banner(finding.Info, u.T("gui.computer.summary_no_accounts"))
 }
 
 func osLine(i *system.Info) string {
@@ -103,7 +178,7 @@ func (s *computerScreen) clientCard(cl *clients.Client) fyne.CanvasObject {
 	u := s.u
 	var rows []fyne.CanvasObject
 	if v, ok := s.verdict(cl); ok {
-		rows = append(rows, s.verdictRow(v))
+		rows = append(rows, s.verdictRow(cl.Name, v))
 	}
 	for _, f := range u.localize(cl.Findings) {
 		rows = append(rows, u.findingCard(f, nil))
@@ -124,29 +199,39 @@ func (s *computerScreen) clientCard(cl *clients.Client) fyne.CanvasObject {
 func (s *computerScreen) accountRow(cl *clients.Client, a *clients.Account) fyne.CanvasObject {
 	u := s.u
 	fs := u.localize(a.Findings)
+	finding.Sort(fs)
 	sev := finding.Worst(fs)
-	sentence := u.T("gui.computer.account_ok")
-	if a.Kind != "" {
-		sentence = u.T("detect.kind." + a.Kind)
-	} else if len(fs) > 0 && sev != finding.OK {
-		finding.Sort(fs)
-		sentence = fs[0].Title
-	}
-	open := widget.NewButtonWithIcon(u.T("gui.computer.fix"), theme.NavigateNextIcon(), func() {
-		u.openFix(cl, a)
-	})
-	if sev == finding.OK || sev == finding.Info {
-		open.Importance = widget.LowImportance
-	}
 	email := a.Email
 	if email == "" {
 		email = u.T("detect.no_email")
 	}
-	details := []fyne.CanvasObject{bold(email), wrapped(sentence)}
-	if line := serversLine(u, a); line != "" {
-		details = append(details, widget.NewLabel(line))
+	details := []fyne.CanvasObject{bold(safetext.Line(email))}
+	switch {
+	case a.Kind != "":
+		details = append(details, wrapped(u.T("detect.kind."+a.Kind)))
+	case sev == finding.Warn || sev == finding.Fail:
+		// Every change the account needs, incoming and outgoing: one
+		// line each.
+		for _, f := range fs {
+			if f.Severity == finding.Warn || f.Severity == finding.Fail {
+				details = append(details, wrapped("• "+safetext.Line(f.Title)))
+			}
+		}
+	default:
+		details = append(details, wrapped(u.T("gui.computer.account_ok")))
 	}
-	return container.NewBorder(nil, nil, widget.NewIcon(severityIcon(sev)), open, container.NewVBox(details...))
+	if line := serversLine(u, a); line != "" {
+		details = append(details, widget.NewLabel(safetext.Line(line)))
+	}
+	if !needsChange(a) {
+		// Nothing to do: no button that suggests otherwise.
+		return container.NewBorder(nil, nil, widget.NewIcon(severityIcon(sev)), nil, container.NewVBox(details...))
+	}
+	open := widget.NewButtonWithIcon(u.T("gui.computer.fix"), theme.NavigateNextIcon(), func() {
+		u.openFix(cl, a)
+	})
+	open.Importance = widget.HighImportance
+	return container.NewBorder(nil, nil, widget.NewIcon(severityIcon(sev)), container.NewVBox(open), container.NewVBox(details...))
 }
 
 func serversLine(u *UI, a *clients.Account) string {
@@ -182,11 +267,16 @@ func detectedOS(i *system.Info) compat.DetectedOS {
 }
 
 // verdictRow says in one sentence whether the program can still connect,
-// with the actions folded under it.
-func (s *computerScreen) verdictRow(v compat.Verdict) fyne.CanvasObject {
+// with the actions folded under it. With the program's name (This
+// computer) a program that works says what it is: it can use TLS 1.2.
+func (s *computerScreen) verdictRow(name string, v compat.Verdict) fyne.CanvasObject {
 	u := s.u
 	sev := map[compat.Outcome]finding.Severity{compat.Works: finding.OK, compat.NeedsAction: finding.Warn, compat.Unsupported: finding.Fail}[v.Verdict]
-	head := container.NewBorder(nil, nil, widget.NewIcon(severityIcon(sev)), nil, bold(u.T("compat.verdict."+string(v.Verdict))))
+	text := u.T("compat.verdict." + string(v.Verdict))
+	if v.Verdict == compat.Works && name != "" {
+		text = u.Tf("gui.computer.program_works", "client", name, "versions", tlsVersions(v))
+	}
+	head := container.NewBorder(nil, nil, widget.NewIcon(severityIcon(sev)), nil, bold(text))
 	if len(v.Actions) == 0 || v.Verdict == compat.Works {
 		return head
 	}
@@ -195,4 +285,19 @@ func (s *computerScreen) verdictRow(v compat.Verdict) fyne.CanvasObject {
 		acts = append(acts, wrapped("• "+u.tr.T(a.Key, a.Args)))
 	}
 	return container.NewVBox(head, widget.NewAccordion(widget.NewAccordionItem(u.T("gui.computer.actions"), container.NewVBox(acts...))))
+}
+
+// tlsVersions lists the TLS versions 1.2 and up the program can use here
+// ("TLS 1.2 e 1.3").
+func tlsVersions(v compat.Verdict) string {
+	var on []string
+	for _, ver := range []string{"1.2", "1.3"} {
+		if sup, ok := v.TLS[ver]; ok && (sup.State == compat.Default || sup.State == compat.Cloud) {
+			on = append(on, ver)
+		}
+	}
+	if len(on) == 0 {
+		return "TLS 1.2"
+	}
+	return "TLS " + strings.Join(on, " / ")
 }

@@ -61,7 +61,7 @@ func (u *UI) OpenLink(raw string) {
 		if errors.As(err, &le) {
 			msg = le.Text(u.tr)
 		}
-		dialog.ShowInformation(u.T("gui.link.title"), msg, u.win)
+		u.inform(u.T("gui.link.title"), msg)
 		return
 	}
 	if l.Lang != "" {

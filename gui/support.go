@@ -97,11 +97,11 @@ func (s *supportScreen) code() (string, error) {
 func (s *supportScreen) copyCode() {
 	code, err := s.code()
 	if err != nil {
-		dialog.ShowError(err, s.u.win)
+		s.u.showError(err)
 		return
 	}
 	s.u.app.Clipboard().SetContent(code)
-	dialog.ShowInformation(s.u.T("gui.support.copy"), s.u.T("gui.support.copied"), s.u.win)
+	s.u.inform(s.u.T("gui.support.copy"), s.u.T("gui.support.copied"))
 }
 
 // saveReport writes the report as Markdown, in the customer's language.
@@ -109,28 +109,18 @@ func (s *supportScreen) saveReport() {
 	u := s.u
 	rep, err := s.build()
 	if err != nil {
-		dialog.ShowError(err, u.win)
+		u.showError(err)
 		return
 	}
 	var b bytes.Buffer
 	if err := report.Render(&b, rep, u.tr); err != nil {
-		dialog.ShowError(err, u.win)
+		u.showError(err)
 		return
 	}
 	if code, err := rep.Code(); err == nil {
 		b.WriteString("\n" + code + "\n")
 	}
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		defer w.Close()
-		if _, err := w.Write(b.Bytes()); err != nil {
-			dialog.ShowError(err, u.win)
-		}
-	}, u.win)
-	d.SetFileName("maildoctor-report.md")
-	d.Show()
+	u.saveFile("maildoctor-report.md", b.Bytes())
 }
 
 // mailSupport opens an e-mail to the provider with the support code; a
@@ -153,7 +143,7 @@ func (s *supportScreen) mailSupport() {
 	link, ok := report.Mailto(to, u.T("gui.support.subject"), u.T("gui.support.body"), code)
 	if !ok {
 		u.app.Clipboard().SetContent(code)
-		dialog.ShowInformation(u.T("gui.support.mail"), u.T("gui.support.paste"), u.win)
+		u.inform(u.T("gui.support.mail"), u.T("gui.support.paste"))
 	}
 	u.openURL(link)
 }
@@ -203,7 +193,7 @@ func (s *supportScreen) compatAnswer(osText, clientText string) []fyne.CanvasObj
 	if err != nil {
 		return []fyne.CanvasObject{wrapped(err.Error())}
 	}
-	return []fyne.CanvasObject{s.u.computerScreen.verdictRow(v), wrapped(reasonsText(u, v))}
+	return []fyne.CanvasObject{s.u.computerScreen.verdictRow("", v), wrapped(reasonsText(u, v))}
 }
 
 func reasonsText(u *UI, v compat.Verdict) string {
@@ -235,7 +225,7 @@ func (s *supportScreen) showCode(code string) {
 		if errors.As(err, &ce) {
 			msg = ce.Text(u.tr)
 		}
-		dialog.ShowInformation(u.T("gui.agent.code"), msg, u.win)
+		u.inform(u.T("gui.agent.code"), msg)
 		return
 	}
 	// The code may be forged: its report is shown as plain text
@@ -251,7 +241,7 @@ func (u *UI) showAbout() {
 	if version == "" {
 		version = md.Version
 	}
-	dialog.ShowInformation(u.T("gui.about"), u.Tf("gui.about.text", "version", version), u.win)
+	u.inform(u.T("gui.about"), u.Tf("gui.about.text", "version", version))
 }
 
 // reportComputer copies "this computer" into the report's plain shape.

@@ -1,0 +1,62 @@
+package gui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+)
+
+// The window's own dialogs. Fyne's ready-made ones (ShowConfirm,
+// ShowInformation, ShowError) label their buttons in the system's language
+// through Fyne's translations, which have no Italian and do not follow the
+// language chosen in the window: these say Sì/No, OK and Annulla in the
+// window's language.
+
+// confirm asks a question; yes runs on the confirming button (named ok).
+// Escape, closing and the other button cancel.
+func (u *UI) confirm(title, text, ok string, yes func()) {
+	body := wrapped(text)
+	d := dialog.NewCustomConfirm(title, ok, u.T("gui.dialog.cancel"), dialogBody(body), func(b bool) {
+		if b {
+			yes()
+		}
+	}, u.win)
+	d.Show()
+}
+
+// inform shows a message with OK.
+func (u *UI) inform(title, text string) {
+	dialog.NewCustom(title, u.T("gui.dialog.ok"), dialogBody(wrapped(text)), u.win).Show()
+}
+
+// showError says that something failed, with the error's words.
+func (u *UI) showError(err error) {
+	u.inform(u.T("gui.dialog.error"), err.Error())
+}
+
+// saveFile asks where to save data, with the window's words on the
+// dialog's title and buttons.
+func (u *UI) saveFile(name string, data []byte) {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		defer w.Close()
+		if _, err := w.Write(data); err != nil {
+			u.showError(err)
+		}
+	}, u.win)
+	d.SetFileName(name)
+	d.SetTitleText(u.T("gui.dialog.save_title"))
+	d.SetConfirmText(u.T("gui.dialog.save"))
+	d.SetDismissText(u.T("gui.dialog.cancel"))
+	d.Show()
+}
+
+// dialogBody gives a wrapping text a width, so it wraps into lines
+// instead of one narrow column; a long one scrolls.
+func dialogBody(o fyne.CanvasObject) fyne.CanvasObject {
+	body := container.NewVScroll(o)
+	body.SetMinSize(fyne.NewSize(480, 120))
+	return body
+}
