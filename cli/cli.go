@@ -53,7 +53,8 @@ const usage = `usage:
   maildoctor check EMAIL [--password-stdin | --ask-password] [--imap HOST[:PORT]] [--pop3 HOST[:PORT]]
                          [--smtp HOST[:PORT]] [--resolve HOST:ADDR]... [--profile FILE|URL]
                          [--trust-host HOST]... [--timeout DURATION] [--deadline DURATION]
-                         [--json] [--code] [--lang it|en]`
+                         [--json] [--code] [--lang it|en]
+` + auditUsage
 
 // Run executes one command line (without the program name) and returns
 // the exit code.
@@ -77,6 +78,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = runFix(ctx, args[1:], env)
 	case "report":
 		err = runReport(ctx, args[1:], env)
+	case "audit":
+		err = runAudit(ctx, args[1:], env)
 	case "help", "-h", "--help":
 		fmt.Fprintln(env.Stdout, usage)
 		return ExitOK

@@ -153,12 +153,14 @@ type Row struct {
 	IMAPWithoutID int      `json:"imap_logins_without_id,omitempty"`
 	IPs           []string `json:"ips,omitempty"`
 	Link          string   `json:"link"`
-	Instruction   string   `json:"instruction"`
+	// Instruction is the one-line instruction per language ("it", "en").
+	Instruction map[string]string `json:"instruction"`
 }
 
-// Report turns mailboxes into rows: tr gives the instruction's language,
-// kb (may be nil) judges the clients, servers fill the link.
-func Report(ms []*Mailbox, kb *compat.KB, tr Translator, lang string, servers Servers) []Row {
+// Report turns mailboxes into rows: trs give the instruction in each
+// language, kb (may be nil) judges the clients, servers and lang fill the
+// link.
+func Report(ms []*Mailbox, kb *compat.KB, trs map[string]Translator, lang string, servers Servers) []Row {
 	judge := newJudge(kb)
 	rows := make([]Row, 0, len(ms))
 	for _, m := range ms {
@@ -176,7 +178,10 @@ func Report(ms []*Mailbox, kb *compat.KB, tr Translator, lang string, servers Se
 			r.Clients = append(r.Clients, judge.client(c))
 		}
 		r.Link = supportLink(m.Address, servers, lang)
-		r.Instruction = Instruction(tr, r.Class, servers)
+		r.Instruction = map[string]string{}
+		for l, tr := range trs {
+			r.Instruction[l] = Instruction(tr, r.Class, servers)
+		}
 		rows = append(rows, r)
 	}
 	return rows

@@ -67,7 +67,7 @@ func TestRealDovecotClasses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows := Report([]*Mailbox{ms["fine@example.test"], ms["legacy10@example.test"]}, kb, fakeTr{}, "en", Servers{})
+	rows := Report([]*Mailbox{ms["fine@example.test"], ms["legacy10@example.test"]}, kb, map[string]Translator{"en": fakeTr{}}, "en", Servers{})
 	fine := rows[0]
 	if len(fine.Clients) != 2 || fine.Clients[0].Family != "thunderbird" || fine.Clients[1].Family != "outlook" {
 		t.Errorf("fine's clients: %+v", fine.Clients)
