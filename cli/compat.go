@@ -126,6 +126,9 @@ func evaluateCompat(kb *compat.KB, f compatFlags) (compat.Verdict, error) {
 		if err != nil {
 			return compat.Verdict{}, usagef("--client: %v%s", err, closest(sugg))
 		}
+		if c.ID == compat.ClientBuiltin && f.os == "" {
+			return compat.Verdict{}, usagef("--client %q means the system's own mail app: say which system with --os", f.client)
+		}
 		q.Client, q.ClientVersion = c.Ref(), c.Version
 	}
 	v, err := kb.Evaluate(q)
@@ -165,7 +168,7 @@ type actionJSON struct {
 
 func writeCompatJSON(w io.Writer, v compat.Verdict, f compatFlags, tr i18n.Translator) error {
 	out := compatJSON{OS: v.OS, Client: v.Client, ServerTLS: v.ServerMinTLS, STARTTLSClosed: f.starttlsClosed,
-		TLS: map[string]compat.State{}, Verdict: v.Verdict, Summary: tr.T("compat.verdict."+string(v.Verdict), nil),
+		TLS: map[string]compat.State{}, Verdict: v.Verdict, Summary: tr.T(verdictKey(v), nil),
 		Actions: []actionJSON{}, Reasons: reasonTexts(v, tr), Sources: v.Sources, Notes: v.Notes}
 	for ver, s := range v.TLS {
 		out.TLS[ver] = s.State
@@ -176,6 +179,15 @@ func writeCompatJSON(w io.Writer, v compat.Verdict, f compatFlags, tr i18n.Trans
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
+}
+
+// verdictKey is the translation of the verdict: "it works" becomes "it
+// works, but the program is no longer updated" for a discontinued one.
+func verdictKey(v compat.Verdict) string {
+	if v.Verdict == compat.Works && v.Discontinued != "" {
+		return "compat.verdict.works_discontinued"
+	}
+	return "compat.verdict." + string(v.Verdict)
 }
 
 func reasonTexts(v compat.Verdict, tr i18n.Translator) []string {
@@ -207,7 +219,7 @@ func renderCompat(w io.Writer, v compat.Verdict, f compatFlags, tr i18n.Translat
 		fmt.Fprintf(w, "  TLS %s  %s\n", ver, tr.T("compat.cell."+string(v.TLS[ver].State), nil))
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, tr.T("compat.verdict."+string(v.Verdict), nil))
+	fmt.Fprintln(w, tr.T(verdictKey(v), nil))
 	writeList(w, tr.T("compat.section.why", nil), reasonTexts(v, tr), "  - ")
 	var todo []string
 	for _, a := range v.Actions {

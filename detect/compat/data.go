@@ -132,6 +132,9 @@ type Row struct {
 	NameOnly bool `json:"name_only,omitempty"`
 	// Retired is the date after which the program no longer works at all.
 	Retired string `json:"retired,omitempty"`
+	// Discontinued is when its maker stopped updating it ("2017-01-10"):
+	// it may still connect, but it gets no more fixes. Not a verdict.
+	Discontinued string `json:"discontinued,omitempty"`
 
 	span   span
 	family *Family
@@ -168,6 +171,11 @@ type Family struct {
 
 	// OS families only: programs to suggest when the one in use cannot.
 	Alternatives []string `json:"alternatives,omitempty"`
+	// AnswerBuiltin (OS families only): a question about the system alone
+	// is answered for its built-in mail app (a row's BuiltinClient), which
+	// is what people use on a phone or a Mac, and whose TLS may be worse
+	// than the system's (iOS Mail up to iOS 9).
+	AnswerBuiltin bool `json:"answer_builtin,omitempty"`
 
 	// Client families only.
 	Platforms []string `json:"platforms,omitempty"`
@@ -324,6 +332,9 @@ func (f *Family) check() error {
 }
 
 func (f *Family) checkKind() error {
+	if f.Kind != KindOS && f.AnswerBuiltin {
+		return fmt.Errorf("family %s: only systems answer for their built-in mail app", f.ID)
+	}
 	if f.Kind == KindOS {
 		if f.Stack != "" || len(f.Platforms) > 0 || len(f.Uses) > 0 || len(f.Availability) > 0 {
 			return fmt.Errorf("family %s: a system has no stack, platforms, uses or availability", f.ID)
@@ -578,7 +589,7 @@ func (kb *KB) linkFamily(f *Family) error {
 		}
 	}
 	for _, r := range f.Rows {
-		if r.BuiltinClient != "" && !isKind(r.BuiltinClient, KindClient) {
+		if r.BuiltinClient != "" && (!isKind(r.BuiltinClient, KindClient) || !kb.byID[r.BuiltinClient].runsOn(f.ID)) {
 			return fmt.Errorf("row %s: builtin client %q", r.ID, r.BuiltinClient)
 		}
 	}

@@ -21,8 +21,11 @@ const (
 
 // Query is what Evaluate answers: a system, a program, and what the server
 // requires. OS is a row id ("windows-7") or a family id ("android") with
-// OSVersion; Client is a row id ("outlook-2010") or a client id
-// ("thunderbird") with ClientVersion. Either may be empty, not both.
+// OSVersion; Client is a row id ("outlook-2010"), a client id
+// ("thunderbird") with ClientVersion, or ClientBuiltin (the system's own
+// mail app). Either may be empty, not both. A system alone is answered for
+// its built-in mail app where people use that app (iOS, macOS: the
+// family's AnswerBuiltin), unless SystemOnly asks about the system itself.
 type Query struct {
 	OS            string
 	OSVersion     string
@@ -34,6 +37,9 @@ type Query struct {
 	// STARTTLSClosed says the server closes 143/110/587: accounts must use
 	// implicit TLS on 993/995/465.
 	STARTTLSClosed bool
+	// SystemOnly: with no Client, answer for the system's TLS itself, not
+	// for its built-in mail app (detection's view of this computer).
+	SystemOnly bool
 }
 
 // Support is the combined answer for one TLS version.
@@ -63,6 +69,10 @@ type Verdict struct {
 	Sources      []string           `json:"sources"`
 	// Notes are the rows' notes (English), for agents and reviewers.
 	Notes []string `json:"notes"`
+	// Discontinued: the program answered for gets no more updates from its
+	// maker (since this date), whatever the verdict. "works" with it
+	// means "works, but no longer updated".
+	Discontinued string `json:"discontinued,omitempty"`
 }
 
 // resolved is a query turned into rows.
@@ -74,6 +84,7 @@ type resolved struct {
 	cl      *Row
 	clText  string
 	assumed bool // the newest version of the program was assumed
+	builtin bool // the program is the system's built-in mail app
 }
 
 // Evaluate answers a query. Errors are bad input: an unknown id, a version
@@ -98,6 +109,9 @@ func (kb *KB) Evaluate(q Query) (Verdict, error) {
 	}
 	v.Reasons = kb.reasons(r, v, floor)
 	v.Sources, v.Notes = r.sourcesAndNotes()
+	if r.cl != nil {
+		v.Discontinued = r.cl.Discontinued
+	}
 	return v, nil
 }
 
@@ -132,6 +146,16 @@ func (kb *KB) resolve(q Query) (resolved, error) {
 	}
 	if err := kb.resolveOS(&r, q.OS, q.OSVersion); err != nil {
 		return r, err
+	}
+	if q.Client == ClientBuiltin || (q.Client == "" && !q.SystemOnly && r.os != nil &&
+		r.os.family.AnswerBuiltin && r.os.BuiltinClient != "") {
+		switch {
+		case r.os == nil:
+			return r, fmt.Errorf("the built-in mail app depends on the system: give the system too")
+		case r.os.BuiltinClient == "":
+			return r, fmt.Errorf("%s has no built-in mail app in the knowledge base: name the mail program", r.os.Name)
+		}
+		q.Client, q.ClientVersion, r.builtin = r.os.BuiltinClient, "", true
 	}
 	if err := kb.resolveClientFamily(&r, q.Client); err != nil {
 		return r, err
@@ -243,7 +267,7 @@ func (kb *KB) resolveClientRow(r *resolved, ver string) error {
 		r.cl = f.Rows[0]
 		return nil
 	case f.AssumeNewest:
-		r.cl, r.clText = f.newestFor(r.os)
+		r.cl, r.clText = f.newestFor(r.os, r.osVer)
 		r.assumed = true
 		return nil
 	}
@@ -277,14 +301,14 @@ func (r resolved) osVersion() version {
 	return r.os.span.from
 }
 
-// newestFor returns the newest row of a program that runs on the system,
-// and its version ("" for the current one).
-func (f *Family) newestFor(os *Row) (*Row, string) {
+// newestFor returns the newest row of a program that runs on the system
+// (its version ver when known), and that version ("" for the current one).
+func (f *Family) newestFor(os *Row, ver version) (*Row, string) {
 	newest := f.Rows[len(f.Rows)-1]
 	if os == nil {
 		return newest, ""
 	}
-	a := f.availabilityOn(os)
+	a := f.availabilityOn(os, ver)
 	if a == nil || a.Version == "" {
 		return newest, ""
 	}
@@ -298,17 +322,78 @@ func (f *Family) newestFor(os *Row) (*Row, string) {
 	return newest, ""
 }
 
-// availabilityOn finds the availability entry covering a system row.
-func (f *Family) availabilityOn(os *Row) *Availability {
+// availabilityOn finds the availability entry covering a system: its
+// version ver when known, else where its row starts.
+func (f *Family) availabilityOn(os *Row, ver version) *Availability {
+	v := ver
+	if v == nil {
+		v = os.span.from
+	}
 	for _, a := range f.Availability {
 		if a.OS != os.family.ID {
 			continue
 		}
-		if os.span.from == nil || a.span.contains(os.span.from) {
+		if v == nil || a.span.contains(v) {
 			return a
 		}
 	}
 	return nil
+}
+
+// availabilityUnknown reports that the data lists the program's versions
+// for this family of systems but none for this system: which version runs
+// there, if any, is not known.
+func (r resolved) availabilityUnknown() bool {
+	if r.fam == nil || r.os == nil || r.fam.availabilityOn(r.os, r.osVer) != nil {
+		return false
+	}
+	for _, a := range r.fam.Availability {
+		if a.OS == r.os.family.ID {
+			return true
+		}
+	}
+	return false
+}
+
+// tooNew returns the availability entry of a system on which the version
+// of the program that was named no longer runs (Thunderbird 128 on
+// Windows 7: the last there is 115.15).
+func (r resolved) tooNew() (*Availability, bool) {
+	if r.fam == nil || r.os == nil || r.cl == nil || r.assumed {
+		return nil, false
+	}
+	a := r.fam.availabilityOn(r.os, r.osVer)
+	if a == nil || a.Version == "" {
+		return nil, false
+	}
+	last, err := parseVersion(a.Version)
+	if err != nil {
+		return nil, false
+	}
+	named := r.cl.span.from
+	if v, err := parseVersion(r.clText); err == nil {
+		named = v
+	}
+	if named == nil {
+		return nil, false
+	}
+	// "115" is 115.15 or older, not newer: compare as far as it goes.
+	head := last
+	if len(head) > len(named) {
+		head = head[:len(named)]
+	}
+	return a, named.compare(head) > 0
+}
+
+// clientLabel names the program as asked: "Thunderbird 128", else its row.
+func (r resolved) clientLabel() string {
+	if r.clText != "" && !r.assumed {
+		return r.fam.Name + " " + r.clText
+	}
+	if r.cl != nil {
+		return r.cl.Name
+	}
+	return r.fam.Name
 }
 
 // stateRank orders states from worst to best; a program on the system's
@@ -432,6 +517,10 @@ func blocked(r resolved) (Reason, bool) {
 	if r.fam == nil || r.os == nil {
 		return Reason{}, false
 	}
+	if a, ok := r.tooNew(); ok {
+		return Reason{Key: "compat.reason.too_new", Args: map[string]string{
+			"client": r.clientLabel(), "os": r.os.Name, "last": r.fam.Name + " " + a.Version}}, true
+	}
 	oldest, ok := r.fam.NeedsOS[r.os.family.ID]
 	if !ok {
 		return Reason{}, false
@@ -475,6 +564,9 @@ func quick(r resolved, floor string) Outcome {
 		out[v] = combine(r, v)
 	}
 	o, _ := decide(out, floor)
+	if acceptable(o) && r.availabilityUnknown() {
+		return Undetermined
+	}
 	return o
 }
 
@@ -484,6 +576,9 @@ func (kb *KB) decideAll(r resolved, sup map[string]Support, floor string) (Outco
 	o, acts := decide(sup, floor)
 	if _, stop := blocked(r); stop {
 		o, acts = Unsupported, nil
+	}
+	if acceptable(o) && r.availabilityUnknown() {
+		o, acts = Undetermined, nil
 	}
 	if (o == Works || o == NeedsAction) && r.cl != nil && len(r.cl.Requires) > 0 {
 		o, acts = NeedsAction, append(append([]Action(nil), acts...), r.cl.Requires...)
@@ -532,8 +627,18 @@ func (kb *KB) clientUpdate(r resolved, floor string) (Action, bool) {
 		return Action{}, false
 	}
 	f := r.fam
+	if a, ok := r.tooNew(); ok {
+		last, _ := parseVersion(a.Version)
+		alt := r
+		alt.cl, alt.clText = f.rowFor(last), a.Version
+		if alt.cl == nil || !acceptable(quick(alt, floor)) {
+			return Action{}, false
+		}
+		return Action{Kind: ActionClientUpdate, Key: "compat.action.client_last",
+			Args: map[string]string{"client": f.Name, "version": a.Version, "os": r.os.Name}}, true
+	}
 	if f.AssumeNewest {
-		row, ver := f.newestFor(r.os)
+		row, ver := f.newestFor(r.os, r.osVer)
 		alt := r
 		alt.cl = row
 		if row == r.cl || !acceptable(quick(alt, floor)) {
@@ -571,11 +676,11 @@ func (kb *KB) otherClients(r resolved, floor string) []Action {
 		if f == r.fam {
 			continue
 		}
-		row, ver := f.newestFor(r.os)
-		if f.availabilityOn(r.os) == nil && len(f.Availability) > 0 {
+		row, ver := f.newestFor(r.os, r.osVer)
+		if f.availabilityOn(r.os, r.osVer) == nil && len(f.Availability) > 0 {
 			continue
 		}
-		alt := resolved{os: r.os, osVer: r.osVer, fam: f, cl: row}
+		alt := resolved{os: r.os, osVer: r.osVer, fam: f, cl: row, clText: ver, assumed: true}
 		if acceptable(quick(alt, floor)) {
 			acts = append(acts, Action{Kind: ActionOtherClient, Key: "compat.action.other_client",
 				Args: map[string]string{"client": f.Name, "version": ver}})
@@ -621,7 +726,7 @@ func (kb *KB) firstNewer(r resolved, floor string, withClient bool) *Row {
 		if !after || row.NameOnly {
 			continue
 		}
-		alt := resolved{os: row, fam: r.fam, cl: r.cl}
+		alt := resolved{os: row, fam: r.fam, cl: r.cl, clText: r.clText, assumed: r.assumed}
 		if withClient && r.fam != nil && r.fam.Axis == AxisOS {
 			alt.cl = r.fam.rowFor(row.span.from)
 		}
@@ -654,7 +759,7 @@ var leadingVersion = regexp.MustCompile(`^\d+(\.\d+){0,4}`)
 // QueryFor turns what detection found into a query, without free text.
 // The caller sets ServerMinTLS and STARTTLSClosed.
 func (kb *KB) QueryFor(d DetectedOS, clientID, clientVersion string) (Query, error) {
-	var q Query
+	q := Query{SystemOnly: clientID == ""}
 	fam := d.Family
 	if fam == "darwin" {
 		fam = FamilyMacOS

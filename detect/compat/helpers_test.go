@@ -25,7 +25,18 @@ func kbT(t testing.TB) *KB {
 // ask matches free text the way the command line does and evaluates it.
 func ask(t *testing.T, kb *KB, osText, clientText, floor string, closed bool) Verdict {
 	t.Helper()
-	q := Query{ServerMinTLS: floor, STARTTLSClosed: closed}
+	return askQuery(t, kb, osText, clientText, Query{ServerMinTLS: floor, STARTTLSClosed: closed})
+}
+
+// askSystem asks about a system itself, not its built-in mail app, when
+// no program is named (the provider's table is about systems).
+func askSystem(t *testing.T, kb *KB, osText, clientText, floor string) Verdict {
+	t.Helper()
+	return askQuery(t, kb, osText, clientText, Query{ServerMinTLS: floor, SystemOnly: clientText == ""})
+}
+
+func askQuery(t *testing.T, kb *KB, osText, clientText string, q Query) Verdict {
+	t.Helper()
 	if osText != "" {
 		o, sugg, err := kb.MatchOS(osText)
 		if err != nil {

@@ -63,6 +63,12 @@ const (
 	ClientTheBat          = "the-bat"
 )
 
+// ClientBuiltin is what MatchClient returns for "mail", "email", "posta",
+// "l'app Mail": the mail app that comes with the system. Query.Client takes
+// it; Evaluate turns it into the system row's BuiltinClient. It is not a
+// data file and not in ClientIDs.
+const ClientBuiltin = "builtin"
+
 // ClientIDs lists every client id, sorted. Load refuses data whose client
 // files do not match this list exactly, so the ids stay in one place.
 func ClientIDs() []string {

@@ -39,6 +39,35 @@ func (c Client) Ref() string {
 	return c.ID
 }
 
+// mailWords name mail itself; builtinWords may stand around them in "the
+// built-in mail app", "l'app Mail", "posta elettronica", "client di posta".
+var (
+	mailWords    = map[string]bool{"mail": true, "email": true, "posta": true, "mails": true, "emails": true}
+	builtinWords = map[string]bool{
+		"app": true, "apps": true, "application": true, "applicazione": true, "l": true, "elettronica": true,
+		"client": true, "programma": true, "program": true, "default": true, "predefinita": true,
+		"predefinito": true, "integrata": true, "integrato": true, "built": true, "in": true,
+		"builtin": true, "nativa": true, "nativo": true, "native": true, "stock": true, "standard": true,
+		"sistema": true, "system": true, "its": true, "my": true, "mia": true, "mio": true, "sua": true,
+		"suo": true, "a": true, "an": true, "of": true, "per": true, "dell": true, "originale": true,
+	}
+)
+
+// isBuiltinMail reports whether the words name no program, only "mail"
+// ("mail", "e-mail", "posta", "l'app Mail", "app mail", "email app").
+func isBuiltinMail(toks []string) bool {
+	mail := false
+	for _, t := range toks {
+		switch {
+		case mailWords[t]:
+			mail = true
+		case !builtinWords[t]:
+			return false
+		}
+	}
+	return mail
+}
+
 // maxInput bounds what the matcher looks at; names are short.
 const maxInput = 200
 
@@ -59,6 +88,9 @@ func (kb *KB) MatchOS(text string) (OS, []string, error) {
 // assumes the newest (Thunderbird), redirects ("Outlook" on an iPhone) or
 // asks which version.
 func (kb *KB) MatchClient(text string) (Client, []string, error) {
+	if isBuiltinMail(tokenize(text)) {
+		return Client{ID: ClientBuiltin, Name: "the system's own mail app"}, nil, nil
+	}
 	m, sugg, err := kb.match(KindClient, text)
 	if err != nil {
 		return Client{}, sugg, err

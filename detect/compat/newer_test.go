@@ -34,7 +34,7 @@ func TestNewerRows(t *testing.T) {
 		{"MozillaZine: Thunderbird 17 has no TLS 1.2", "Windows 10", "Thunderbird 17", "1.2", Unsupported, No, "client_update,webmail"},
 		{"caniuse: Thunderbird 60 only a TLS 1.3 draft", "Ubuntu", "Thunderbird 60.9", "1.3", Unsupported, No, "client_update,webmail"},
 		{"Mozilla Security blog: Thunderbird 68 final TLS 1.3", "Ubuntu", "Thunderbird 68", "1.3", Works, Default, ""},
-		{"openradar 22758677: Apple Mail on El Capitan", "El Capitan", "Apple Mail", "1.2", Unsupported, No, "newer_os,webmail"},
+		{"openradar 22758677: Apple Mail on El Capitan; Thunderbird 78.14.0 is the way out", "El Capitan", "Apple Mail", "1.2", Unsupported, No, "other_client,newer_os,webmail"},
 		{"herrbischoff: Apple Mail on Sierra", "macOS Sierra", "Apple Mail", "1.2", Works, No, ""},
 		{"no first-party source: Apple Mail TLS 1.3", "macOS 14", "Apple Mail", "1.3", Undetermined, Unknown, ""},
 		{"openradar 22758677: iOS Mail on iOS 9.3", "iPhone iOS 9.3", "Mail iPhone", "1.2", Unsupported, No, "newer_os,webmail"},
@@ -51,7 +51,7 @@ func TestNewerRows(t *testing.T) {
 		{"Microsoft: Mail and Calendar retired 2024-12-31", "Windows 10", "Mail and Calendar", "1.2", Unsupported, No, "other_client,webmail"},
 		{"OpenSSL/GnuTLS: Evolution on Linux", "Debian", "Evolution", "1.3", Works, Default, ""},
 		{"KB4057306: OS X 10.8.4", "Mac OS X 10.8.4", "", "1.2", Unsupported, No, "newer_os,webmail"},
-		{"Postbox discontinued", "Windows 10", "Postbox", "1.2", Unsupported, Unknown, "other_client,webmail"},
+		{"Postbox discontinued: not retired, TLS unknown", "Windows 10", "Postbox", "1.2", Undetermined, Unknown, "test,other_client,webmail"},
 	}
 	for _, c := range cases {
 		t.Run(c.source, func(t *testing.T) {
@@ -84,7 +84,7 @@ func TestWaysOut(t *testing.T) {
 		{"Windows XP", "", "1.2", "compat.action.newer_os", "os", "Windows 10"},
 		{"Windows 10", "", "1.3", "compat.action.newer_os", "os", "Windows 11"},
 		{"El Capitan", "Apple Mail", "1.2", "compat.action.newer_os", "os", "macOS 10.12 Sierra – 10.14.3 Mojave"},
-		{"iOS 4", "", "1.2", "compat.action.newer_os", "os", "iOS 5 – 9"},
+		{"iOS 4", "", "1.2", "compat.action.newer_os", "os", "iOS 10 – 12.1"}, // Mail on iOS 5–9 speaks only TLS 1.0
 		{"iOS 8", "iOS Mail", "1.2", "compat.action.newer_os", "os", "iOS 10 – 12.1"},
 		{"Android 4.4", "", "1.2", "compat.action.other_client", "client", "K-9 Mail / Thunderbird for Android"},
 		{"Windows 10", "Outlook 2007", "1.2", "compat.action.client_upgrade", "row", "Outlook 2013"},
@@ -120,13 +120,19 @@ func TestStacksCombine(t *testing.T) {
 		t.Errorf("Outlook on Windows 7: %s via %s", ol.Verdict, ol.TLS["1.2"].Via)
 	}
 	// Apple Mail up to 10.11 speaks TLS 1.0 whatever the system offers.
-	sys := ask(t, kb, "OS X 10.11", "", "1.2", false)
+	// A question about the Mac alone is answered for Apple Mail; the
+	// system itself (detection's view) works and warns about Mail.
+	sys := askSystem(t, kb, "OS X 10.11", "", "1.2")
+	alone := ask(t, kb, "OS X 10.11", "", "1.2", false)
 	mail := ask(t, kb, "OS X 10.11", "Apple Mail", "1.2", false)
-	if sys.Verdict != Works || mail.Verdict != Unsupported {
-		t.Errorf("El Capitan: system %s, Apple Mail %s", sys.Verdict, mail.Verdict)
+	if sys.Verdict != Works || mail.Verdict != Unsupported || alone.Verdict != Unsupported {
+		t.Errorf("El Capitan: system %s, alone %s, Apple Mail %s", sys.Verdict, alone.Verdict, mail.Verdict)
 	}
 	if !hasReason(sys, "compat.reason.builtin") {
-		t.Errorf("El Capitan alone should warn that Apple Mail does worse: %v", sys.Reasons)
+		t.Errorf("El Capitan's system should warn that Apple Mail does worse: %v", sys.Reasons)
+	}
+	if !hasReason(alone, "compat.reason.builtin_answer") || alone.Client == nil || alone.Client.ID != ClientAppleMail {
+		t.Errorf("El Capitan alone should answer for Apple Mail: %+v %v", alone.Client, alone.Reasons)
 	}
 	// New Outlook: the local system does not decide.
 	for _, os := range []string{"Windows 10 1809", "Windows 11"} {

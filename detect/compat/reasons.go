@@ -4,8 +4,15 @@ package compat
 // what it does with the versions the server accepts, and any caveat.
 func (kb *KB) reasons(r resolved, v Verdict, floor string) []Reason {
 	var out []Reason
+	if r.builtin {
+		out = append(out, Reason{Key: "compat.reason.builtin_answer",
+			Args: map[string]string{"client": r.cl.Name, "os": r.os.Name}})
+	}
 	if stop, ok := blocked(r); ok {
 		out = append(out, stop)
+	} else if r.availabilityUnknown() {
+		out = append(out, Reason{Key: "compat.reason.availability_unknown",
+			Args: map[string]string{"client": r.fam.Name, "os": r.os.Name}})
 	}
 	if r.fam != nil {
 		out = append(out, stackReason(r))
@@ -22,6 +29,10 @@ func (kb *KB) reasons(r resolved, v Verdict, floor string) []Reason {
 	if r.assumed {
 		out = append(out, Reason{Key: "compat.reason.assumed_newest",
 			Args: map[string]string{"client": r.fam.Name, "version": r.clText}})
+	}
+	if r.cl != nil && r.cl.Discontinued != "" {
+		out = append(out, Reason{Key: "compat.reason.discontinued",
+			Args: map[string]string{"client": r.cl.Name, "date": r.cl.Discontinued}})
 	}
 	out = append(out, caveats(r.os)...)
 	out = append(out, caveats(r.cl)...)

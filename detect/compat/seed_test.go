@@ -111,7 +111,7 @@ func TestSeedTable(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.seed+"/"+c.os+"/"+c.client, func(t *testing.T) {
-			v := ask(t, kb, c.os, c.client, "1.2", false)
+			v := askSystem(t, kb, c.os, c.client, "1.2")
 			if v.Verdict != c.want {
 				t.Errorf("verdict = %s, want %s (reasons %v)", v.Verdict, c.want, v.Reasons)
 			}

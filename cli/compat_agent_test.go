@@ -1,0 +1,148 @@
+package cli
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// compatAnswer is the part of "compat --json" an agent reads.
+type compatAnswer struct {
+	Client *struct {
+		ID  string `json:"id"`
+		Row string `json:"row"`
+	} `json:"client"`
+	Verdict string `json:"verdict"`
+	Summary string `json:"summary"`
+	Actions []struct {
+		Kind string `json:"kind"`
+		Text string `json:"text"`
+	} `json:"actions"`
+	Reasons []string `json:"reasons"`
+}
+
+func (a compatAnswer) clientRow() string {
+	if a.Client == nil {
+		return ""
+	}
+	if a.Client.Row != "" {
+		return a.Client.Row
+	}
+	return a.Client.ID
+}
+
+// TestCompatAgentQuestions are the questions of issue 13, as a support
+// agent types them, in Italian and English, with the verdict and the way
+// out expected. Each class failed before the change that fixed it.
+func TestCompatAgentQuestions(t *testing.T) {
+	cases := []struct {
+		class   string
+		os      string
+		client  string
+		lang    string
+		verdict string
+		row     string   // the program the answer is for
+		want    []string // in the summary, the actions or the reasons
+		not     []string // in none of them
+	}{
+		// 1. A system-only question answers for the built-in mail app.
+		{"1 builtin", "iphone ios 9", "", "en", "unsupported", "ios-mail-1-9", []string{"iOS 10"}, nil},
+		{"1 builtin", "iOS 8.4", "", "it", "unsupported", "ios-mail-1-9", []string{"webmail"}, nil},
+		{"1 builtin", "os x 10.11", "", "en", "unsupported", "apple-mail-legacy", nil, nil},
+		{"1 builtin", "El Capitan", "", "it", "unsupported", "apple-mail-legacy", nil, nil},
+		{"1 builtin", "mac os x 10.9", "", "en", "unsupported", "apple-mail-legacy", nil, nil},
+		{"1 builtin", "ios 12", "", "en", "works", "ios-mail-10-12.1", nil, nil},
+		{"1 builtin", "macOS Sonoma", "", "en", "works", "apple-mail-10.14.4", nil, nil},
+		// "mail", "email", "posta", "l'app Mail" mean the built-in app.
+		{"1 generic", "iOS 9", "mail", "en", "unsupported", "ios-mail-1-9", nil, nil},
+		{"1 generic", "iphone ios 7", "posta", "it", "unsupported", "ios-mail-1-9", nil, nil},
+		{"1 generic", "ios 12", "l'app Mail", "it", "works", "ios-mail-10-12.1", nil, nil},
+		{"1 generic", "mac os x 10.9", "app mail", "it", "unsupported", "apple-mail-legacy", nil, nil},
+		{"1 generic", "iOS 15", "e-mail", "en", "works", "ios-mail-12.2", nil, nil},
+		{"1 generic", "macOS 12", "email app", "en", "works", "apple-mail-10.14.4", nil, nil},
+		{"1 generic", "iphone ios 16", "posta elettronica", "it", "works", "ios-mail-12.2", nil, nil},
+		{"1 generic", "windows vista", "mail", "en", "unsupported", "windows-mail-vista", nil, nil},
+		{"1 nickname", "", "iphone 6 mail", "en", "unsupported", "ios-mail-1-9", nil, nil},
+		{"1 nickname", "windows 10", "posta di windows", "it", "unsupported", "windows-mail-app", []string{"Thunderbird"}, nil},
+
+		// 2. A program's own system limits, with a named version too.
+		{"2 too new", "windows 7", "thunderbird 128", "en", "unsupported", "thunderbird-78", []string{"115.15"}, nil},
+		{"2 too new", "windows xp sp3", "thunderbird 115", "it", "unsupported", "thunderbird-78", []string{"52.9.1"}, nil},
+		{"2 too new", "macos high sierra", "thunderbird 140", "en", "unsupported", "thunderbird-78", []string{"115.15"}, nil},
+		{"2 fits", "windows 7", "thunderbird 115", "en", "works", "thunderbird-78", nil, nil},
+		{"2 last version", "El Capitan", "thunderbird", "en", "works", "thunderbird-78", []string{"78.14.0"}, nil},
+		{"2 needs os", "windows 8.1", "nuovo outlook", "it", "unsupported", "outlook-new", nil, nil},
+
+		// 3. Ways out that exist, and "no longer updated".
+		{"3 way out", "os x 10.11", "", "en", "unsupported", "apple-mail-legacy", []string{"Thunderbird", "78.14.0"}, nil},
+		{"3 way out", "Mavericks", "apple mail", "it", "unsupported", "apple-mail-legacy", []string{"Thunderbird", "78.14.0"}, nil},
+		{"3 discontinued", "windows 10", "windows live mail", "en", "works", "windows-live-mail", []string{"no longer updated"}, nil},
+		{"3 discontinued", "windows 10", "outlook 2010", "it", "needs_action", "outlook-2010", []string{"non riceve più aggiornamenti"}, nil},
+		{"3 discontinued", "windows 10", "outlook 2013", "en", "works", "outlook-2013", []string{"no longer updated"}, nil},
+		{"3 discontinued", "macos 12", "postbox", "en", "unknown", "postbox", []string{"no longer updated"}, []string{"has not worked since"}},
+		{"3 current", "windows 11", "outlook 365", "en", "works", "outlook-2016", nil, []string{"no longer updated"}},
+	}
+	for _, c := range cases {
+		name := c.class + ": " + c.os + " + " + c.client + " (" + c.lang + ")"
+		t.Run(name, func(t *testing.T) {
+			args := []string{"compat", "--json", "--lang", c.lang}
+			if c.os != "" {
+				args = append(args, "--os", c.os)
+			}
+			if c.client != "" {
+				args = append(args, "--client", c.client)
+			}
+			code, stdout, stderr := run(t, "", args...)
+			if code == ExitUsage {
+				t.Fatalf("exit 2: %s", stderr)
+			}
+			var a compatAnswer
+			if err := json.Unmarshal([]byte(stdout), &a); err != nil {
+				t.Fatalf("%v: %s", err, stdout)
+			}
+			wantCode := ExitProblems
+			if c.verdict == "works" {
+				wantCode = ExitOK
+			}
+			if a.Verdict != c.verdict || code != wantCode {
+				t.Errorf("verdict %s (exit %d), want %s", a.Verdict, code, c.verdict)
+			}
+			if a.clientRow() != c.row {
+				t.Errorf("answered for %q, want %q", a.clientRow(), c.row)
+			}
+			text := a.Summary
+			for _, x := range a.Actions {
+				text += "\n" + x.Text
+			}
+			text += "\n" + strings.Join(a.Reasons, "\n")
+			for _, w := range c.want {
+				if !strings.Contains(text, w) {
+					t.Errorf("no %q in\n%s", w, text)
+				}
+			}
+			for _, w := range c.not {
+				if strings.Contains(text, w) {
+					t.Errorf("%q in\n%s", w, text)
+				}
+			}
+		})
+	}
+}
+
+// TestCompatBuiltinNeedsSystem: "mail" alone is bad input that says what
+// is missing, on one line; so is a system without a built-in mail app.
+func TestCompatBuiltinNeedsSystem(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--client", "mail"}, "--os"},
+		{[]string{"--client", "posta", "--lang", "it"}, "--os"},
+		{[]string{"--os", "windows 7", "--client", "email"}, "Windows 7"},
+	} {
+		code, stdout, stderr := run(t, "", append([]string{"compat"}, c.args...)...)
+		if code != ExitUsage || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q (want %q)", c.args, code, stdout, stderr, c.want)
+		}
+	}
+}
