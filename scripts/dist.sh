@@ -6,7 +6,10 @@
 #   maildoctor-legacy-windows-amd64.zip  maildoctor-legacy.exe, zipped
 #   maildoctor-linux-amd64.tar.xz        binary, .desktop (maildoctor:// links), icon, install.sh
 #   compat.html                          the compatibility table, once "compat --table" has HTML
+#   index.html                           the download page: the right file for each visitor
 #   SHA256SUMS
+# Both .exe files are Authenticode-signed when SIGN_PKCS12 is set
+# (scripts/dist-sign.sh).
 # Every file is stripped and reproducible: the same commit gives the same
 # bytes (-trimpath, empty build ID, no VCS stamp, archive dates from the
 # last commit). macOS cannot be built here: see docs/release.md.
@@ -108,6 +111,14 @@ winbuild maildoctor "$GO"
 step "windows amd64 legacy (Go 1.19)"
 GOTOOLCHAIN=local GOFLAGS=-mod=mod winbuild maildoctor-legacy "$GO119"
 
+# --- Authenticode signature -------------------------------------------------
+# With the provider's certificate (SIGN_PKCS12, SIGN_PASSWORD, optional
+# SIGN_TIMESTAMP_URL: scripts/dist-sign.sh) both .exe files are signed and
+# verified before they are zipped; without it one line says they are not.
+step "signing"
+signinfo=$("$GO" run ./packaging/downloadpage -sign-info)
+"$root/scripts/dist-sign.sh" "${signinfo%%$'\n'*}" "${signinfo#*$'\n'}" "$out/maildoctor.exe" "$out/maildoctor-legacy.exe"
+
 # --- zips of the .exe files -----------------------------------------------
 step "zips"
 for name in maildoctor maildoctor-legacy; do
@@ -134,6 +145,15 @@ else
 	exit 1
 fi
 
+# --- the download page ------------------------------------------------------
+# index.html: the right file for each visitor's system, from the profile,
+# the translations and the compatibility data (internal/downloadpage).
+step "index.html"
+pageflags=(-version "$version")
+[ -z "${SIGN_PKCS12:-}" ] || pageflags+=(-signed)
+"$GO" run ./packaging/downloadpage "${pageflags[@]}" "$out"
+
+# Last, so that it covers the signed files and the page.
 (cd "$out" && sha256sum -- * | grep -v ' SHA256SUMS$' >SHA256SUMS)
 step "done: $out"
 (cd "$out" && ls -l)

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Authenticode-signs Windows .exe files in place with Debian's osslsigncode,
+# then verifies each signature. Called by scripts/dist.sh for the release
+# files; make test-dist runs it with a throwaway certificate.
+#   scripts/dist-sign.sh PRODUCT_NAME PROVIDER_URL FILE.exe...
+# The provider's code-signing certificate comes from the environment:
+#   SIGN_PKCS12         the certificate and its key, a .p12/.pfx file
+#   SIGN_PASSWORD       its password (read from the environment only, handed
+#                       to osslsigncode on stdin: never on a command line)
+#   SIGN_TIMESTAMP_URL  optional RFC 3161 time-stamping server, e.g.
+#                       http://timestamp.digicert.com (a time-stamped
+#                       signature stays valid after the certificate expires)
+#   SIGN_CAFILE         optional: the roots to verify against (default: the
+#                       system's /etc/ssl/certs/ca-certificates.crt)
+#   SIGN_TSA_CAFILE     optional: the roots for the time-stamp (default: SIGN_CAFILE)
+# Without SIGN_PKCS12 the files are left as they are and one line says so.
+set -euo pipefail
+[ $# -ge 3 ] || { echo "usage: $0 PRODUCT_NAME PROVIDER_URL FILE.exe..." >&2; exit 2; }
+name=$1
+url=$2
+shift 2
+
+if [ -z "${SIGN_PKCS12:-}" ]; then
+	echo "   unsigned: SIGN_PKCS12 is not set, so Windows SmartScreen will warn on first start (docs/release.md)"
+	exit 0
+fi
+[ -r "$SIGN_PKCS12" ] || { echo "SIGN_PKCS12=$SIGN_PKCS12: not a readable file" >&2; exit 1; }
+"$(dirname "$0")/install-deps.sh" build osslsigncode >/dev/null
+
+cafile=${SIGN_CAFILE:-/etc/ssl/certs/ca-certificates.crt}
+tsacafile=${SIGN_TSA_CAFILE:-$cafile}
+ts=()
+[ -z "${SIGN_TIMESTAMP_URL:-}" ] || ts=(-ts "$SIGN_TIMESTAMP_URL")
+desc=(-n "$name")
+[ -z "$url" ] || desc+=(-i "$url")
+
+for f in "$@"; do
+	tmp=$f.signing
+	rm -f "$tmp"
+	# -h sha256: SHA-1 Authenticode signatures are no longer trusted by
+	# Windows. -n and -i: the name and URL the UAC/SmartScreen dialogs and
+	# the file's Digital Signatures tab show. -comm: a company's
+	# certificate (commercial purpose), not an individual's.
+	if ! printf '%s' "${SIGN_PASSWORD:-}" | osslsigncode sign -pkcs12 "$SIGN_PKCS12" -readpass - \
+		-h sha256 -comm "${desc[@]}" "${ts[@]}" -in "$f" -out "$tmp" >"$tmp.log" 2>&1; then
+		echo "signing $(basename "$f") failed:" >&2
+		cat "$tmp.log" >&2
+		rm -f "$tmp" "$tmp.log"
+		exit 1
+	fi
+	vflags=(-CAfile "$cafile")
+	[ ${#ts[@]} -eq 0 ] || vflags+=(-TSA-CAfile "$tsacafile")
+	if ! osslsigncode verify "${vflags[@]}" -in "$tmp" >"$tmp.log" 2>&1 ||
+		! grep -q "Signature verification: ok" "$tmp.log"; then
+		echo "the signature of $(basename "$f") does not verify:" >&2
+		cat "$tmp.log" >&2
+		rm -f "$tmp" "$tmp.log"
+		exit 1
+	fi
+	signer=$(sed -n 's/^[[:space:]]*Subject: //p' "$tmp.log" | head -n1)
+	mv "$tmp" "$f"
+	rm -f "$tmp.log"
+	echo "   signed and verified: $(basename "$f") (SHA-256${ts:+, time-stamped}; $signer)"
+done
