@@ -31,6 +31,7 @@ type stepConn struct {
 	mu       sync.Mutex
 	budget   int64
 	first    []byte
+	clear    []byte
 	deadline time.Time
 }
 
@@ -88,6 +89,35 @@ func (c *stepConn) expired() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return !c.deadline.IsZero() && !time.Now().Before(c.deadline)
+}
+
+// clearConn is the clear-text side of an implicit-TLS stepConn: it keeps
+// the first bytes the server sent inside TLS, its greeting.
+type clearConn struct {
+	net.Conn
+	sc *stepConn
+}
+
+func (c *clearConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if n > 0 {
+		c.sc.mu.Lock()
+		if room := firstBytes - len(c.sc.clear); room > 0 {
+			if n < room {
+				room = n
+			}
+			c.sc.clear = append(c.sc.clear, p[:room]...)
+		}
+		c.sc.mu.Unlock()
+	}
+	return n, err
+}
+
+// clearRead returns the first bytes the server sent inside implicit TLS.
+func (c *stepConn) clearRead() []byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]byte(nil), c.clear...)
 }
 
 // firstRead returns the first bytes the server sent, for evidence.

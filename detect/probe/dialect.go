@@ -52,12 +52,17 @@ func dialectFor(p server.Protocol) (dialect, error) {
 }
 
 // implicitTLS does the handshake that starts an implicit-TLS connection.
-func implicitTLS(conn net.Conn, cfg *tls.Config, step func(int64)) (*tls.Conn, error) {
+// On a stepConn, the first bytes read inside TLS are kept as the clear
+// text the server greeted with (stepConn.clearRead).
+func implicitTLS(conn net.Conn, cfg *tls.Config, step func(int64)) (net.Conn, error) {
 	tc := tls.Client(conn, cfg)
 	if err := tc.Handshake(); err != nil {
 		return nil, err
 	}
 	step(budgetGreeting)
+	if sc, ok := conn.(*stepConn); ok {
+		return &clearConn{Conn: tc, sc: sc}, nil
+	}
 	return tc, nil
 }
 

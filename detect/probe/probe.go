@@ -347,7 +347,7 @@ func (p *probe) secure(conn *stepConn) (tls.ConnectionState, bool) {
 	conn.step(p.ctx, p.opt.timeout(), budgetHandshake)
 	s, err := p.d.open(conn, cfg, p.res.Security, p.stepper(conn))
 	if p.res.Greeting == "" {
-		p.res.Greeting = firstLine(conn.firstRead())
+		p.res.Greeting = greetingOf(conn)
 	}
 	if err != nil {
 		p.record(StepTLS, start, err, "")
@@ -370,6 +370,19 @@ func (p *probe) secure(conn *stepConn) (tls.ConnectionState, bool) {
 		p.res.fail("pop3.no_uidl", finding.Warn, nil)
 	}
 	return state, true
+}
+
+// greetingOf is the first line an implicit-TLS server sent: inside TLS
+// once the handshake is done, and never the handshake's own bytes (what a
+// server that does not speak TLS sent instead is kept: it explains).
+func greetingOf(conn *stepConn) string {
+	if clear := conn.clearRead(); len(clear) > 0 {
+		return firstLine(clear)
+	}
+	if first := conn.firstRead(); len(first) > 0 && describeAnswer(first) != "tls" {
+		return firstLine(first)
+	}
+	return ""
 }
 
 // tlsFailure turns a failed secure step into the finding that explains it.
