@@ -15,7 +15,6 @@ package audit
 
 import (
 	"bufio"
-	"bytes"
 	"compress/gzip"
 	"errors"
 	"fmt"
@@ -176,14 +175,9 @@ func (a *Auditor) readLines(br *bufio.Reader, name string) error {
 			if err == io.EOF {
 				a.warn("%s:%d: the last line has no end (file cut off or still being written)", name, n)
 			}
-			if bytes.IndexByte(line, 0) >= 0 {
-				a.stats.Unknown++
-				if !binaryWarned {
-					a.warn("%s:%d: binary data (NUL bytes); such lines are skipped", name, n)
-					binaryWarned = true
-				}
-			} else {
-				a.Line(line)
+			if a.Line(line) == KindUnknown && !binaryWarned && binary(line) {
+				a.warn("%s:%d: binary data, not text; such lines are skipped", name, n)
+				binaryWarned = true
 			}
 		}
 		if err == io.EOF {
@@ -200,11 +194,22 @@ func (a *Auditor) readLines(br *bufio.Reader, name string) error {
 	}
 }
 
-// Line takes one log line (with or without its newline). It does not count
-// it in Stats.Lines.
-func (a *Auditor) Line(line []byte) {
+// binary says whether a line holds control bytes no text log has.
+func binary(line []byte) bool {
+	for _, c := range line {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != 0x1b {
+			return true
+		}
+	}
+	return false
+}
+
+// Line takes one log line (with or without its newline) and says what it
+// was. It does not count it in Stats.Lines.
+func (a *Auditor) Line(line []byte) Kind {
 	ev := &a.ev
-	switch ParseLine(trimEOL(line), ev) {
+	kind := ParseLine(trimEOL(line), ev)
+	switch kind {
 	case KindLogin:
 		a.stats.Logins++
 		a.login(ev)
@@ -234,6 +239,7 @@ func (a *Auditor) Line(line []byte) {
 	default:
 		a.stats.Unknown++
 	}
+	return kind
 }
 
 func trimEOL(b []byte) []byte {

@@ -2,6 +2,7 @@ package audit
 
 import (
 	"crypto/tls"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -144,4 +145,16 @@ func keys(m map[string]*Mailbox) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// TestWriteRealLog writes the real log to $AUDIT_LOG_OUT, to look at or to
+// try the command on (skipped without it).
+func TestWriteRealLog(t *testing.T) {
+	out := os.Getenv("AUDIT_LOG_OUT")
+	if out == "" {
+		t.Skip("set AUDIT_LOG_OUT=FILE to write a real Dovecot log")
+	}
+	if err := os.WriteFile(out, []byte(realLog(t)), 0o600); err != nil {
+		t.Fatal(err)
+	}
 }
