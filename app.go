@@ -2,16 +2,22 @@ package main
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"time"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/lang"
-	"time"
 
 	"maildoctor.app/maildoctor/assets"
 	"maildoctor.app/maildoctor/detect/check"
 	"maildoctor.app/maildoctor/detect/compat"
 	"maildoctor.app/maildoctor/detect/discover"
 	"maildoctor.app/maildoctor/detect/system"
+	"maildoctor.app/maildoctor/fix/apply"
+	"maildoctor.app/maildoctor/fix/plan"
 	"maildoctor.app/maildoctor/fix/register"
 	"maildoctor.app/maildoctor/gui"
 	"maildoctor.app/maildoctor/i18n"
@@ -28,6 +34,11 @@ const appID = "app.maildoctor.maildoctor"
 func runApp(supportLink string) int {
 	// Fyne's own dialogs use the same translation files.
 	if err := lang.AddTranslationsFS(assets.Translations, "translation"); err != nil {
+		fyne.LogError("loading translations", err)
+	}
+	// Fyne has no Italian of its own: the words of its file dialog for an
+	// Italian system (the window's own dialogs follow the chosen language).
+	if err := lang.AddTranslationsForLocale([]byte(fyneItalian), fyne.Locale("it")); err != nil {
 		fyne.LogError("loading translations", err)
 	}
 	cat, err := i18n.Load(assets.Translations, "translation")
@@ -81,4 +92,55 @@ func runApp(supportLink string) int {
 	w.SetMaster()
 	w.ShowAndRun()
 	return 0
+}
+
+// fyneItalian translates the texts of Fyne's own dialogs (file chooser,
+// confirmations) that the window cannot label itself.
+const fyneItalian = `{
+  "Yes": "Sì", "No": "No", "OK": "OK", "Cancel": "Annulla", "Confirm": "Conferma",
+  "Error": "Errore", "Save": "Salva", "Open": "Apri", "File": "file", "Folder": "cartella",
+  "Enter filename": "Nome del file", "New Folder": "Nuova cartella", "Create Folder": "Crea la cartella",
+  "Show Hidden Files": "Mostra i file nascosti", "file.name": "Nome", "file.parent": "Cartella superiore",
+  "Advanced": "Avanzate", "Copy": "Copia", "Cut": "Taglia", "Paste": "Incolla", "Select all": "Seleziona tutto",
+  "Undo": "Annulla", "Redo": "Ripeti", "Quit": "Esci"
+}`
+
+// undoProcs are the process names of the programs the automatic fix
+// changes, as fix/apply checks them before a change or an undo.
+var undoProcs = map[plan.Card][]string{
+	plan.Thunderbird: {"thunderbird", "thunderbird-bin", "thunderbird.exe"},
+	plan.ClawsMail:   {"claws-mail", "claws-mail.exe"},
+}
+
+// backupName is fix/apply's name for the copy it keeps before a change.
+var backupName = regexp.MustCompile(`^(.+)\.maildoctor-\d{8}-\d{6}(?:-\d+)?\.bak$`)
+
+// UndoState tells the Fix screen, before anything is pressed, whether
+// there is a change to undo and whether the program is open.
+func (h *hostServices) UndoState(p *plan.Plan) gui.UndoState {
+	var st gui.UndoState
+	if p == nil || p.Current == nil {
+		return st
+	}
+	if procs := undoProcs[p.Card]; len(procs) > 0 {
+		running, ok := system.Running(h.platform, procs...)
+		// Unknown (the list cannot be read) is left to the fix itself, which
+		// then changes nothing and says why.
+		st.Running = running && ok
+	}
+	file, err := apply.SettingsFile(p.Card, *p.Current)
+	if err != nil {
+		return st
+	}
+	entries, err := os.ReadDir(filepath.Dir(file))
+	if err != nil {
+		return st
+	}
+	for _, e := range entries {
+		if m := backupName.FindStringSubmatch(e.Name()); m != nil && m[1] == filepath.Base(file) && !e.IsDir() {
+			st.CanUndo = true
+			break
+		}
+	}
+	return st
 }

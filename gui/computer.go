@@ -55,6 +55,11 @@ func (s *computerScreen) load() {
 			u.computer = c
 			u.retarget()
 			u.computerScreen.render()
+			// The Fix screen follows: its account as it is now, or the
+			// list of accounts to choose from.
+			if u.tabs != nil && u.tabs.SelectedIndex() == TabFix {
+				u.fix.render()
+			}
 		})
 	})
 }

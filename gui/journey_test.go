@@ -2,6 +2,7 @@ package gui
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 
@@ -15,6 +16,8 @@ import (
 	"maildoctor.app/maildoctor/detect/compat"
 	"maildoctor.app/maildoctor/detect/server"
 	"maildoctor.app/maildoctor/detect/system"
+	"maildoctor.app/maildoctor/fix/apply"
+	"maildoctor.app/maildoctor/fix/plan"
 	"maildoctor.app/maildoctor/i18n"
 )
 
@@ -162,4 +165,195 @@ func countButtons(o fyne.CanvasObject, text string) int {
 	}
 	walk(o)
 	return n
+}
+
+// fakeFixer changes the machine as fix/apply changes prefs.js: Apply
+// switches mario's servers (the second time there is nothing left to
+// change), Undo puts them back; running says Thunderbird is open.
+type fakeFixer struct {
+	m       *machine
+	mu      sync.Mutex
+	backups int
+	running bool
+	applied int
+}
+
+func (f *fakeFixer) Apply(p *plan.Plan) (*apply.Result, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.running {
+		return nil, &apply.RunningError{Client: "thunderbird"}
+	}
+	f.applied++
+	if p.Current.Incoming.Security == server.TLS && p.Current.Outgoing.Security == server.TLS {
+		return &apply.Result{Client: "thunderbird", File: "/home/mario/.thunderbird/x.default/prefs.js"}, nil
+	}
+	f.m.switched()
+	f.backups++
+	return &apply.Result{Client: "thunderbird", File: "/home/mario/.thunderbird/x.default/prefs.js",
+		Backup:  "/home/mario/.thunderbird/x.default/prefs.js.maildoctor-20250101-120000.bak",
+		Changes: []apply.Change{{Key: "mail.server.server1.port", From: "143", To: "993"}, {Key: "mail.smtpserver.smtp1.port", From: "587", To: "465"}}}, nil
+}
+
+func (f *fakeFixer) Undo(p *plan.Plan) (*apply.UndoResult, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.running {
+		return nil, &apply.RunningError{Client: "thunderbird"}
+	}
+	if f.backups == 0 {
+		return nil, apply.ErrNoBackup
+	}
+	f.backups--
+	f.m.mu.Lock()
+	f.m.mario = newMachine().mario
+	f.m.mu.Unlock()
+	return &apply.UndoResult{Client: "thunderbird", File: "prefs.js", Saved: "prefs.js.maildoctor-20250101-120100.before-undo"}, nil
+}
+
+func (f *fakeFixer) Export(string, *plan.Plan) ([]byte, string, error) { return nil, "", nil }
+
+func (f *fakeFixer) UndoState(*plan.Plan) UndoState {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return UndoState{CanUndo: f.backups > 0, Running: f.running}
+}
+
+// confirmTop presses the confirming button of the dialog on top.
+func confirmTop(t *testing.T, u *UI, label string) {
+	t.Helper()
+	ov := u.win.Canvas().Overlays().Top()
+	if ov == nil {
+		t.Fatal("no dialog open")
+	}
+	b := findButtonDeep(ov, label)
+	if b == nil {
+		t.Fatalf("the dialog has no %q button", label)
+	}
+	test.Tap(b)
+}
+
+// findButtonDeep finds a button anywhere under o, through widgets'
+// renderers (a dialog's buttons are inside its own widget).
+func findButtonDeep(o fyne.CanvasObject, text string) *widget.Button {
+	if b, ok := o.(*widget.Button); ok && b.Text == text {
+		return b
+	}
+	var kids []fyne.CanvasObject
+	switch w := o.(type) {
+	case *fyne.Container:
+		kids = w.Objects
+	case fyne.Widget:
+		kids = test.WidgetRenderer(w).Objects()
+	}
+	for _, k := range kids {
+		if b := findButtonDeep(k, text); b != nil {
+			return b
+		}
+	}
+	return nil
+}
+
+// The Fix screen, opened directly, starts from the computer's accounts.
+func TestFixStartsFromComputerAccounts(t *testing.T) {
+	m := newMachine()
+	u := newMachineUI(t, m, &fakeFixer{m: m}, "it")
+	u.Select(TabFix)
+	settle(u)
+	texts := allText(u.fix.body)
+	if !contains(texts, "Scegli l’account da sistemare") || !contains(texts, "mario@cliente.it  —  Thunderbird") {
+		t.Fatalf("Fix does not offer the computer's accounts: %v", texts)
+	}
+	test.Tap(findButton(u.fix.body, "Cosa fare"))
+	settle(u)
+	texts = allText(u.fix.body)
+	if !contains(texts, "Correggi per me") || !contains(texts, "premi «Correggi per me» qui sopra") {
+		t.Errorf("the plan does not offer the automatic fix by the button's name: %v", texts)
+	}
+	for _, s := range texts {
+		if strings.Contains(s, "maildoctor fix") || strings.Contains(s, "Cambia per me") {
+			t.Errorf("a customer sees %q", s)
+		}
+	}
+	// Only the account's own protocols; POP3 is folded away.
+	if !contains(texts, "Altre impostazioni") {
+		t.Errorf("POP3 values are not folded for an IMAP account: %v", texts)
+	}
+}
+
+// The journey: "Cosa fare" → Fix it for me → a green done with what
+// changed and where the backup is → the computer shows the account as it
+// is now → a second fix says already done → Undo.
+func TestAutomaticFixDoneAndUndo(t *testing.T) {
+	m := newMachine()
+	fx := &fakeFixer{m: m}
+	u := newMachineUI(t, m, fx, "it")
+	test.Tap(findButton(u.computerScreen.body, "Cosa fare"))
+	settle(u)
+	undo := findButton(u.fix.body, "Annulla la modifica")
+	if undo == nil || !undo.Disabled() {
+		t.Fatal("Undo is enabled with nothing to undo")
+	}
+	test.Tap(findButton(u.fix.body, "Correggi per me"))
+	confirmTop(t, u, "Correggi per me")
+	settle(u)
+	if fx.applied != 1 {
+		t.Fatalf("applied %d times", fx.applied)
+	}
+	texts := allText(u.fix.body)
+	if !contains(texts, "Fatto: Thunderbird ora usa SSL/TLS") || !contains(texts, "prefs.js.maildoctor-20250101-120000.bak") {
+		t.Errorf("no done state with the backup: %v", texts)
+	}
+	if contains(texts, "Cambia queste impostazioni") {
+		t.Errorf("the \"change these settings\" banner stayed after the fix: %v", texts)
+	}
+	if comp := allText(u.computerScreen.body); contains(comp, "143") || !contains(comp, "Non c’è niente da cambiare") {
+		t.Errorf("This computer was not refreshed after the fix: %v", comp)
+	}
+	if b := findButton(u.fix.body, "Correggi per me"); b == nil || !b.Disabled() {
+		t.Error("Fix it for me is still enabled with nothing left to change")
+	}
+	if !contains(texts, "usa già le impostazioni giuste") {
+		t.Errorf("no \"already done\" after the fix: %v", texts)
+	}
+	undo = findButton(u.fix.body, "Annulla la modifica")
+	if undo == nil || undo.Disabled() {
+		t.Fatal("Undo is not enabled after a fix")
+	}
+	test.Tap(undo)
+	settle(u)
+	if !contains(allText(u.fix.body), "tornate com'erano") {
+		t.Errorf("no undone state: %v", allText(u.fix.body))
+	}
+	if !contains(allText(u.computerScreen.body), "143") {
+		t.Error("This computer was not refreshed after the undo")
+	}
+}
+
+// Apply and Undo wait until the program is closed, and say so.
+func TestFixWaitsForProgramClosed(t *testing.T) {
+	m := newMachine()
+	fx := &fakeFixer{m: m, running: true, backups: 1}
+	u := newMachineUI(t, m, fx, "en")
+	test.Tap(findButton(u.computerScreen.body, "What to do"))
+	settle(u)
+	texts := allText(u.fix.body)
+	if !contains(texts, "Thunderbird is open") {
+		t.Errorf("no \"close it first\": %v", texts)
+	}
+	for _, name := range []string{"Fix it for me", "Undo"} {
+		if b := findButton(u.fix.body, name); b == nil || !b.Disabled() {
+			t.Errorf("%q is enabled while Thunderbird is open", name)
+		}
+	}
+	fx.mu.Lock()
+	fx.running = false
+	fx.mu.Unlock()
+	test.Tap(findButton(u.fix.body, "Check again"))
+	settle(u)
+	for _, name := range []string{"Fix it for me", "Undo"} {
+		if b := findButton(u.fix.body, name); b == nil || b.Disabled() {
+			t.Errorf("%q is still disabled once Thunderbird is closed", name)
+		}
+	}
 }
