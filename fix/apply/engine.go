@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"maildoctor.app/maildoctor/detect/clients"
@@ -122,6 +123,15 @@ func toolFor(card plan.Card, a clients.Account, tg target, opt Options) (tool, e
 			client: clients.Thunderbird, procs: thunderbirdProcs,
 			file: filepath.Join(a.Profile, "prefs.js"),
 			ed:   &prefsEditor{account: a, target: tg, fs: opt.fs(), profile: a.Profile},
+		}, nil
+	case plan.WindowsLiveMail:
+		if !strings.HasSuffix(strings.ToLower(a.Source), ".oeaccount") || a.Email == "" {
+			return tool{}, ErrNotAutomatic
+		}
+		return tool{
+			client: clients.WindowsLive, procs: liveMailProcs,
+			file: a.Source,
+			ed:   &oeEditor{account: a, target: tg},
 		}, nil
 	case plan.ClawsMail:
 		if a.Source == "" || a.Email == "" {
