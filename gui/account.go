@@ -17,6 +17,7 @@ import (
 	"maildoctor.app/maildoctor/detect/probe"
 	"maildoctor.app/maildoctor/detect/server"
 	"maildoctor.app/maildoctor/detect/trust"
+	"maildoctor.app/maildoctor/internal/safetext"
 )
 
 // accountState is what the user typed; it outlives a language switch.
@@ -118,14 +119,14 @@ func (s *accountScreen) run() {
 	}
 	email := strings.TrimSpace(s.email.Text)
 	if _, _, err := discover.SplitAddress(email); err != nil {
-		s.setStatus(u.Tf("gui.account.bad_email", "email", email))
+		s.setError(s.addressError(email))
 		return
 	}
 	manual := map[server.Protocol]string{}
 	for p, e := range s.hosts {
 		if h := strings.TrimSpace(e.Text); h != "" {
 			if _, _, err := server.ParseHostPort(h); err != nil {
-				s.setStatus(u.Tf("gui.account.bad_host", "host", h))
+				s.setError(u.Tf("gui.account.bad_host", "host", safetext.Line(h)))
 				return
 			}
 			manual[p] = h
@@ -195,8 +196,38 @@ func (s *accountScreen) launch(opt check.Options) {
 	})
 }
 
+// addressError says what is wrong with the address, with the likely typo.
+func (s *accountScreen) addressError(email string) string {
+	u := s.u
+	switch {
+	case email == "":
+		return u.T("gui.account.no_email")
+	case strings.Contains(email, ","):
+		return u.Tf("gui.account.comma", "email", safetext.Line(email), "fixed", safetext.Line(strings.Replace(email, ",", ".", -1)))
+	}
+	return u.Tf("gui.account.bad_email", "email", safetext.Line(email))
+}
+
+// setError shows an error instead of the last results: a result about
+// another address (or a typo of it) must not stay under the error.
+func (s *accountScreen) setError(text string) {
+	s.clearResults()
+	s.setStatus(text)
+	s.status.Importance = widget.DangerImportance
+	s.status.Refresh()
+}
+
+// clearResults takes the last check's results off the screen.
+func (s *accountScreen) clearResults() {
+	s.progress.Objects = nil
+	s.progress.Refresh()
+	s.results.Objects = nil
+	s.results.Refresh()
+}
+
 // setStatus shows a sentence under the buttons, or nothing.
 func (s *accountScreen) setStatus(text string) {
+	s.status.Importance = widget.MediumImportance
 	s.status.SetText(text)
 	if text == "" {
 		s.status.Hide()
@@ -260,7 +291,7 @@ func (s *accountScreen) finish(rep *check.Report, err error) {
 	u := s.u
 	switch {
 	case err != nil:
-		s.setStatus(u.Tf("gui.account.error", "error", err.Error()))
+		s.setError(u.Tf("gui.account.error", "error", safetext.Line(err.Error())))
 		return
 	case rep == nil:
 		s.setStatus(u.T("gui.account.cancelled"))

@@ -357,3 +357,42 @@ func TestFixWaitsForProgramClosed(t *testing.T) {
 		}
 	}
 }
+
+// An error replaces the last results, shows as an error, and a comma
+// typed for a dot gets its hint.
+func TestErrorReplacesStaleResults(t *testing.T) {
+	fc := &fakeCheck{report: failingReport()}
+	u, _ := newTestUI(t, fc, "it")
+	test.Type(u.account.email, "mario@cliente.it")
+	test.Tap(u.account.start)
+	settle(u)
+	if len(u.account.results.Objects) == 0 {
+		t.Fatal("no results from the first check")
+	}
+	u.account.email.SetText("mario@cliente,it")
+	test.Tap(u.account.start)
+	settle(u)
+	if fc.callCount() != 1 {
+		t.Fatal("a check started for a bad address")
+	}
+	if len(u.account.results.Objects) != 0 || len(u.account.progress.Objects) != 0 {
+		t.Errorf("the last results stayed under the error: %v", allText(u.account.results))
+	}
+	if !strings.Contains(u.account.status.Text, "virgola al posto del punto") || !strings.Contains(u.account.status.Text, "mario@cliente.it") {
+		t.Errorf("no comma hint: %q", u.account.status.Text)
+	}
+	if u.account.status.Importance != widget.DangerImportance {
+		t.Error("the error is not shown as an error")
+	}
+	u.account.email.SetText("")
+	test.Tap(u.account.start)
+	if !strings.Contains(u.account.status.Text, "Scrivi il tuo indirizzo") {
+		t.Errorf("empty address: %q", u.account.status.Text)
+	}
+	u.account.email.SetText("mario@cliente.it")
+	test.Tap(u.account.start)
+	settle(u)
+	if u.account.status.Importance == widget.DangerImportance || u.account.status.Visible() {
+		t.Error("the error stayed after a good check")
+	}
+}
