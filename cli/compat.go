@@ -163,7 +163,10 @@ type compatJSON struct {
 type actionJSON struct {
 	Kind string `json:"kind"`
 	KB   string `json:"kb,omitempty"`
-	Text string `json:"text"`
+	// Scope is what the step is for: "schannel" (mail over POP, IMAP,
+	// SMTP) or "winhttp" (Outlook's Exchange and Autodiscover traffic).
+	Scope string `json:"scope,omitempty"`
+	Text  string `json:"text"`
 }
 
 func writeCompatJSON(w io.Writer, v compat.Verdict, f compatFlags, tr i18n.Translator) error {
@@ -174,7 +177,7 @@ func writeCompatJSON(w io.Writer, v compat.Verdict, f compatFlags, tr i18n.Trans
 		out.TLS[ver] = s.State
 	}
 	for _, a := range v.Actions {
-		out.Actions = append(out.Actions, actionJSON{Kind: a.Kind, KB: a.KB, Text: tr.T(a.Key, a.Args)})
+		out.Actions = append(out.Actions, actionJSON{Kind: a.Kind, KB: a.KB, Scope: a.Scope, Text: tr.T(a.Key, a.Args)})
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -146,3 +146,53 @@ func TestCompatBuiltinNeedsSystem(t *testing.T) {
 		}
 	}
 }
+
+// TestCompatWindows7Steps (issue 13, class 4): for mail the SChannel keys
+// are the step; KB3140245 and DefaultSecureProtocols are only for
+// Outlook's Exchange/Autodiscover traffic, and say so, in both languages;
+// a program that does not use WinHTTP does not get them at all.
+func TestCompatWindows7Steps(t *testing.T) {
+	for _, c := range []struct {
+		client, lang string
+		want         []string // in this order
+		not          []string
+	}{
+		{"outlook 2010", "en", []string{"SCHANNEL", "mail (POP, IMAP, SMTP) needs", "Only for Outlook's Exchange", "not for POP, IMAP or SMTP", "KB3140245", "does not make mail use TLS 1.2", "Only for Outlook's Exchange", "DefaultSecureProtocols"}, nil},
+		{"outlook 2k10", "it", []string{"SCHANNEL", "serve alla posta", "Solo per gli account Exchange", "non per POP, IMAP o SMTP", "KB3140245", "Solo per gli account Exchange", "DefaultSecureProtocols"}, nil},
+		{"windows live mail", "en", []string{"SCHANNEL"}, []string{"KB3140245", "DefaultSecureProtocols"}},
+	} {
+		_, stdout, stderr := run(t, "", "compat", "--os", "windows 7 sp1", "--client", c.client, "--lang", c.lang)
+		// The steps only: the sources may name the update.
+		for _, h := range []string{"\nSources\n", "\nFonti\n"} {
+			if i := strings.Index(stdout, h); i >= 0 {
+				stdout = stdout[:i]
+			}
+		}
+		at := 0
+		for _, w := range c.want {
+			i := strings.Index(stdout[at:], w)
+			if i < 0 {
+				t.Errorf("%s (%s): no %q after byte %d in\n%s%s", c.client, c.lang, w, at, stdout, stderr)
+				break
+			}
+			at += i + len(w)
+		}
+		for _, w := range c.not {
+			if strings.Contains(stdout, w) {
+				t.Errorf("%s: %q in\n%s", c.client, w, stdout)
+			}
+		}
+	}
+	_, stdout, _ := run(t, "", "compat", "--os", "windows 7", "--client", "outlook 2013", "--json")
+	var a struct {
+		Actions []struct{ KB, Scope string }
+	}
+	if err := json.Unmarshal([]byte(stdout), &a); err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range a.Actions {
+		if x.KB == "KB3140245" && x.Scope != "winhttp" {
+			t.Errorf("KB3140245 scope %q, want winhttp", x.Scope)
+		}
+	}
+}
