@@ -2,7 +2,9 @@ package check
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -63,4 +65,37 @@ func BenchmarkCheckLatency(b *testing.B) {
 			})
 		}
 	}
+}
+
+// TestSameFindingsOverASlowLine: the check over a line with 20 ms each
+// way finds exactly what it finds on loopback, with and without a
+// password: speed comes from overlapping steps, never from skipping one.
+func TestSameFindingsOverASlowLine(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a check over a slow line")
+	}
+	s := startDovecot(t, dovecottest.Config{Implicit: true, StartTLS: true, Quota: true}, goodLeaf)
+	fast := latency.Start(t, s.srv.Addr, mailPorts, 0)
+	slow := latency.Start(t, s.srv.Addr, mailPorts, 20*time.Millisecond)
+	for _, password := range []*string{pw(testPassword), nil} {
+		a, b := s.runVia(t, fast, password), s.runVia(t, slow, password)
+		if got, want := factsOf(b), factsOf(a); got != want {
+			t.Errorf("password %v: over 20 ms\n%s\nwant (0 ms)\n%s", password != nil, got, want)
+		}
+	}
+}
+
+// factsOf is what a report says, without timings.
+func factsOf(rep *Report) string {
+	var lines []string
+	for _, f := range rep.Findings {
+		lines = append(lines, fmt.Sprintf("%s %s %s %v", f.ID, f.Severity, f.Endpoint, f.Args))
+	}
+	for _, r := range rep.Endpoints {
+		account, _ := json.Marshal(r.Account)
+		lines = append(lines, fmt.Sprintf("%s auth=%s tls=%+v greeting=%q caps=%v mechs=%v account=%s",
+			r.Addr(), r.Auth, r.TLS, r.Greeting, r.Capabilities, r.AuthMechanisms, account))
+	}
+	lines = append(lines, "verdict "+rep.Verdict)
+	return strings.Join(lines, "\n")
 }

@@ -27,6 +27,7 @@ func (imapDialect) plain(conn net.Conn, step func(int64)) (hello, error) {
 	if err != nil {
 		return hello{}, err
 	}
+	c.Logout()
 	return hello{
 		caps:         capList(caps),
 		startTLS:     caps.Has(imap.CapStartTLS),
@@ -134,8 +135,10 @@ func (s *imapSession) inspect(step func(int64)) (*Account, []finding.Finding) {
 	return acc, fs
 }
 
+// close says LOGOUT without waiting for the server's BYE, which tells
+// nothing and would cost a round trip.
 func (s *imapSession) close() {
-	_ = s.c.Logout().Wait()
+	s.c.Logout()
 	s.c.Close()
 }
 

@@ -129,7 +129,7 @@ func (s *pop3Session) inspect(step func(int64)) (*Account, []finding.Finding) {
 }
 
 func (s *pop3Session) close() {
-	_ = s.c.Quit()
+	_ = s.c.QuitNoWait()
 	s.c.Close()
 }
 

@@ -210,16 +210,22 @@ func (p *probe) run() {
 	if !ok {
 		return
 	}
+	// The version sweep runs beside the main handshake; its answer is
+	// used only if the main handshake says the server speaks TLS.
+	sw := p.startSweep()
 	if p.res.Security == server.StartTLS {
 		if !p.plainText(conn) {
+			sw.discard()
 			return
 		}
 		if conn, ok = p.connect(addrs); !ok {
+			sw.discard()
 			return
 		}
 	}
 	state, ok := p.secure(conn)
 	if p.plainPort {
+		sw.discard()
 		// A port the user typed speaks plain text: test it the way a client
 		// set to STARTTLS would.
 		p.res.Security, p.plainPort = server.StartTLS, false
@@ -228,12 +234,13 @@ func (p *probe) run() {
 		return
 	}
 	if !ok && !p.worthSweeping() {
+		sw.discard()
 		return
 	}
 	if ok {
 		p.judgeCertificate(state)
 	}
-	p.sweep()
+	p.finishSweep(sw)
 }
 
 // resolve returns the addresses to connect to.

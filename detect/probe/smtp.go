@@ -213,10 +213,6 @@ func (c *smtpClient) auth(a sasl.Client) error {
 	return err
 }
 
-func (c *smtpClient) quit() {
-	_, _, _ = c.cmd(221, "QUIT")
-}
-
 // quitNoWait says goodbye without waiting for the answer, which tells
 // nothing and would cost a round trip.
 func (c *smtpClient) quitNoWait() {
@@ -262,7 +258,7 @@ func (s *smtpSession) login(user, pass string) error {
 func (s *smtpSession) inspect(func(int64)) (*Account, []finding.Finding) { return nil, nil }
 
 func (s *smtpSession) close() {
-	s.c.quit()
+	s.c.quitNoWait()
 	s.c.close()
 }
 

@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"context"
 	"crypto/tls"
 	"errors"
 	"strings"
@@ -67,23 +68,50 @@ func inspectConfig(host string, version uint16, state *tls.ConnectionState) *tls
 	return cfg
 }
 
-// sweep tries each TLS version in its own handshake, all at once.
-func (p *probe) sweep() {
-	start := time.Now()
-	var mu sync.Mutex
-	accepted := map[string]bool{}
-	var wg sync.WaitGroup
-	for _, v := range sweepVersions {
-		wg.Add(1)
-		go func(v uint16) {
-			defer wg.Done()
-			ok := p.tryVersion(v)
-			mu.Lock()
-			accepted[versionName(v)] = ok
-			mu.Unlock()
-		}(v)
-	}
-	wg.Wait()
+// sweeping is a version sweep under way: one handshake per version, all
+// at once, beside the main connection.
+type sweeping struct {
+	start    time.Time
+	cancel   func()
+	done     chan struct{}
+	accepted map[string]bool
+}
+
+// startSweep starts the sweep on the address the probe reached.
+func (p *probe) startSweep() *sweeping {
+	ctx, cancel := context.WithCancel(p.ctx)
+	sw := &sweeping{start: time.Now(), cancel: cancel, done: make(chan struct{}), accepted: map[string]bool{}}
+	addr, sec := p.res.Address, p.res.Security
+	go func() {
+		defer close(sw.done)
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		for _, v := range sweepVersions {
+			wg.Add(1)
+			go func(v uint16) {
+				defer wg.Done()
+				ok := p.tryVersion(ctx, addr, sec, v)
+				mu.Lock()
+				sw.accepted[versionName(v)] = ok
+				mu.Unlock()
+			}(v)
+		}
+		wg.Wait()
+	}()
+	return sw
+}
+
+// discard stops a sweep whose answer is not wanted.
+func (sw *sweeping) discard() {
+	sw.cancel()
+	<-sw.done
+}
+
+// finishSweep waits for the sweep and judges the versions.
+func (p *probe) finishSweep(sw *sweeping) {
+	<-sw.done
+	sw.cancel()
+	accepted := sw.accepted
 	if p.res.TLS == nil {
 		p.res.TLS = &TLSInfo{}
 	}
@@ -94,20 +122,26 @@ func (p *probe) sweep() {
 			names = append(names, versionName(v))
 		}
 	}
-	p.record(StepVersions, start, nil, strings.Join(names, " "))
+	p.record(StepVersions, sw.start, nil, strings.Join(names, " "))
 	p.judgeVersions(accepted)
 }
 
-func (p *probe) tryVersion(v uint16) bool {
-	conn, ok := p.dialQuiet()
+// tryVersion reports whether the server agrees TLS version v. Implicit
+// TLS needs nothing but the handshake; STARTTLS the protocol's way to it.
+func (p *probe) tryVersion(ctx context.Context, addr string, sec server.Security, v uint16) bool {
+	conn, ok := dialQuiet(ctx, addr, p.opt.timeout())
 	if !ok {
 		return false
 	}
 	defer conn.Close()
-	stop := closeOnCancel(p.ctx, conn)
+	stop := closeOnCancel(ctx, conn)
 	defer stop()
-	conn.step(p.ctx, p.opt.timeout(), budgetHandshake)
-	s, err := p.d.open(conn, inspectConfig(p.res.Host, v, nil), p.res.Security, p.stepper(conn))
+	conn.step(ctx, p.opt.timeout(), budgetHandshake)
+	cfg := inspectConfig(p.res.Host, v, nil)
+	if sec == server.TLS {
+		return tls.Client(conn, cfg).Handshake() == nil
+	}
+	s, err := p.d.open(conn, cfg, sec, func(budget int64) { conn.step(ctx, p.opt.timeout(), budget) })
 	if err != nil {
 		return false
 	}
@@ -117,12 +151,12 @@ func (p *probe) tryVersion(v uint16) bool {
 
 // dialQuiet connects to the address the probe reached, without recording
 // a step: the sweep's connections are details of one step.
-func (p *probe) dialQuiet() (*stepConn, bool) {
-	if p.res.Address == "" {
+func dialQuiet(ctx context.Context, addr string, timeout time.Duration) (*stepConn, bool) {
+	if addr == "" {
 		return nil, false
 	}
-	d := netDialer(p.opt.timeout())
-	c, err := d.DialContext(p.ctx, "tcp", p.res.Address)
+	d := netDialer(timeout)
+	c, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
 		return nil, false
 	}

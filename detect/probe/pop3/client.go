@@ -212,6 +212,12 @@ func (c *Client) Quit() error {
 	return c.command("QUIT", "", nil)
 }
 
+// QuitNoWait sends QUIT without waiting for the answer, which tells
+// nothing and would cost a round trip; the caller closes the connection.
+func (c *Client) QuitNoWait() error {
+	return c.send("QUIT", "", nil)
+}
+
 // Close closes the underlying connection at once. It skips the TLS
 // close_notify on purpose: that write can block for seconds on a peer that
 // stopped reading, and QUIT already ends a POP3 session cleanly.
