@@ -291,7 +291,7 @@ func runRegistry(t *regTool, opt Options) (*Result, error) {
 	if len(changes) == 0 || opt.DryRun {
 		return res, nil
 	}
-	backup, err := regBackup(opt, t.label, t.comment, []regKey{before})
+	backup, err := regBackup(opt, t.label, full, t.comment, []regKey{before})
 	if err != nil {
 		return nil, &WriteError{File: full, Err: fmt.Errorf("backup: %w", err)}
 	}
@@ -320,7 +320,6 @@ func runRegistry(t *regTool, opt Options) (*Result, error) {
 // undoRegistry puts back the latest backup of a key, after saving the key
 // as it is now.
 func undoRegistry(t *regTool, opt Options) (*UndoResult, error) {
-	full := string(t.root) + `\` + t.path
 	if err := closed(t.client, t.procs, opt); err != nil {
 		return nil, err
 	}
@@ -328,45 +327,5 @@ func undoRegistry(t *regTool, opt Options) (*UndoResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	backup, err := latestRegBackup(opt, t.label, full)
-	if err != nil {
-		return nil, err
-	}
-	if backup == "" {
-		return nil, ErrNoBackup
-	}
-	data, err := opt.fs().ReadFile(backup)
-	if err != nil {
-		return nil, fmt.Errorf("reading the backup %s: %w", backup, err)
-	}
-	keys, err := parseRegBackup(data)
-	if err != nil {
-		return nil, fmt.Errorf("reading the backup %s: %w", backup, err)
-	}
-	if !strings.EqualFold(keys[0].full(), full) {
-		return nil, fmt.Errorf("the backup %s is of %s, not %s", backup, keys[0].full(), full)
-	}
-	var now []regKey
-	for _, k := range keys {
-		cur, err := snapshotKey(reg, k.Root, k.Path)
-		if err != nil {
-			return nil, err
-		}
-		now = append(now, cur)
-	}
-	saved, err := regBackup(Options{FS: opt.FS, BackupDir: opt.BackupDir, Now: opt.Now}, t.label+"-before-undo", "Mail Doctor: the key as it was before an undo.", now)
-	if err != nil {
-		return nil, &WriteError{File: full, Err: fmt.Errorf("saving the current key: %w", err)}
-	}
-	if err := restoreAll(reg, keys); err != nil {
-		if rerr := restoreAll(reg, now); rerr != nil {
-			return nil, fmt.Errorf("the undo failed (%v) and putting the key back failed: %v; it was saved in %s", err, rerr, saved)
-		}
-		return nil, &WriteError{File: full, Err: err}
-	}
-	res := &UndoResult{Client: t.client, File: full, Restored: backup, Saved: saved}
-	if err := opt.fs().Rename(backup, backup+".undone"); err == nil {
-		res.Restored = backup + ".undone"
-	}
-	return res, nil
+	return undoKeys(reg, opt, t.label, string(t.root)+`\`+t.path, t.client)
 }

@@ -364,9 +364,9 @@ func mkdirAll(fsys FS, dir string) error {
 	return nil
 }
 
-// regBackup saves keys to a new backup file in the backup folder, read
+// regBackup saves keys to a new backup file, named after the key id, in the backup folder, read
 // back and parsed to check it gives back exactly these keys.
-func regBackup(opt Options, label, comment string, keys []regKey) (string, error) {
+func regBackup(opt Options, label, id, comment string, keys []regKey) (string, error) {
 	fsys := opt.fs()
 	dir, err := opt.backupDir()
 	if err != nil {
@@ -388,7 +388,7 @@ func regBackup(opt Options, label, comment string, keys []regKey) (string, error
 			return "", fmt.Errorf("the backup would not give back the key exactly: %w", err)
 		}
 	}
-	name, err := newBackupName(fsys, filepath.Join(dir, strings.TrimSuffix(regBackupStem(label, keys[0].full()), ".reg")), opt.now(), ".reg")
+	name, err := newBackupName(fsys, filepath.Join(dir, strings.TrimSuffix(regBackupStem(label, id), ".reg")), opt.now(), ".reg")
 	if err != nil {
 		return "", err
 	}
