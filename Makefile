@@ -70,8 +70,12 @@ screenshots: deps
 
 # --- Release files (issue 8) ------------------------------------------------
 # dist: what support sends to customers, into dist/ (see docs/release.md).
-# test-dist: builds it, checks the .exe headers and resources, the size
-# budgets, and starts the legacy .exe under Wine (command line and window).
+# test-dist: builds it (unsigned), checks the .exe headers and resources, the
+# size budgets, the download page in headless Chromium (which file each
+# system is offered, screenshots), then builds it again signed with a
+# throwaway certificate: osslsigncode verify, the PE checks, and the signed
+# legacy .exe under Wine (command line and window).
+# Signing a release: SIGN_PKCS12=cert.p12 SIGN_PASSWORD=… [SIGN_TIMESTAMP_URL=…] make dist
 .PHONY: dist size-check test-dist dist-repro dist-startup
 
 dist:
@@ -83,7 +87,8 @@ size-check:
 test-dist: dist
 	MAILDOCTOR_DIST=$(CURDIR)/dist $(GO) test -count=1 -run 'TestReleaseExes|TestCatchesBareExe' -v ./internal/pecheck/
 	scripts/dist-size.sh dist
-	scripts/test-dist-wine.sh dist
+	scripts/test-dist-page.sh dist
+	scripts/test-dist-sign.sh dist
 
 # dist-repro: builds everything a second time from a copy of the tree at
 # another path with an empty build cache, and compares every file's sha256.
