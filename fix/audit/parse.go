@@ -2,7 +2,6 @@ package audit
 
 import (
 	"bytes"
-	"strconv"
 	"time"
 )
 
@@ -383,10 +382,17 @@ func parseTime(b []byte) time.Time {
 // syslogYear is the year assumed for syslog timestamps.
 var syslogYear = time.Now().Year()
 
+// num reads 1 to 4 decimal digits, -1 if b is anything else.
 func num(b []byte) int {
-	n, err := strconv.Atoi(string(b))
-	if err != nil {
+	if len(b) == 0 || len(b) > 4 {
 		return -1
+	}
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return -1
+		}
+		n = n*10 + int(c-'0')
 	}
 	return n
 }
