@@ -149,9 +149,7 @@ fi
 # index.html: the right file for each visitor's system, from the profile,
 # the translations and the compatibility data (internal/downloadpage).
 step "index.html"
-pageflags=(-version "$version")
-[ -z "${SIGN_PKCS12:-}" ] || pageflags+=(-signed)
-"$GO" run ./packaging/downloadpage "${pageflags[@]}" "$out"
+"$GO" run ./packaging/downloadpage -version "$version" "$out"
 
 # Last, so that it covers the signed files and the page.
 (cd "$out" && sha256sum -- * | grep -v ' SHA256SUMS$' >SHA256SUMS)

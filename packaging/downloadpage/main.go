@@ -2,16 +2,19 @@
 // release files in DIR, from the built-in provider profile, the app's
 // translations and the compatibility data (internal/downloadpage).
 //
-//	go run ./packaging/downloadpage [-signed] [-version V] DIR
+//	go run ./packaging/downloadpage [-version V] DIR
 //	go run ./packaging/downloadpage -sign-info    the product name and URL for Authenticode
 //
-// scripts/dist.sh runs it; run it again after adding the macOS builds to
-// DIR so the page offers them.
+// Whether the page warns of SmartScreen is read from the .exe files
+// themselves: signed means each carries an Authenticode signature (a PE
+// certificate table). scripts/dist.sh runs it; scripts/dist-page.sh runs
+// it again after the macOS builds are added to DIR.
 package main
 
 import (
 	"bytes"
 	"crypto/sha256"
+	"debug/pe"
 	"encoding/hex"
 	"flag"
 	"fmt"
@@ -28,17 +31,16 @@ import (
 )
 
 func main() {
-	signed := flag.Bool("signed", false, "the .exe files are Authenticode-signed")
 	version := flag.String("version", "", "the release version")
 	signInfo := flag.Bool("sign-info", false, "print the product name and the provider URL, one a line, and exit")
 	flag.Parse()
-	if err := run(*signInfo, *signed, *version, flag.Args()); err != nil {
+	if err := run(*signInfo, *version, flag.Args()); err != nil {
 		fmt.Fprintln(os.Stderr, "downloadpage:", err)
 		os.Exit(1)
 	}
 }
 
-func run(signInfo, signed bool, version string, args []string) error {
+func run(signInfo bool, version string, args []string) error {
 	prof, err := discover.BuiltinProfile()
 	if err != nil {
 		return err
@@ -49,7 +51,7 @@ func run(signInfo, signed bool, version string, args []string) error {
 		return nil
 	}
 	if len(args) != 1 {
-		return fmt.Errorf("usage: downloadpage [-signed] [-version V] DIR")
+		return fmt.Errorf("usage: downloadpage [-version V] DIR")
 	}
 	dir := args[0]
 	cat, err := i18n.Load(assets.Translations, "translation")
@@ -65,6 +67,7 @@ func run(signInfo, signed bool, version string, args []string) error {
 		return err
 	}
 	var files []downloadpage.File
+	signed, exes := true, 0
 	for _, e := range entries {
 		if !e.Type().IsRegular() || e.Name() == "index.html" {
 			continue
@@ -74,7 +77,16 @@ func run(signInfo, signed bool, version string, args []string) error {
 			return err
 		}
 		files = append(files, f)
+		if filepath.Ext(e.Name()) == ".exe" {
+			exes++
+			ok, err := hasSignature(filepath.Join(dir, e.Name()))
+			if err != nil {
+				return err
+			}
+			signed = signed && ok
+		}
 	}
+	signed = signed && exes > 0
 	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
 	var b bytes.Buffer
 	err = downloadpage.Render(&b, downloadpage.Input{
@@ -84,6 +96,24 @@ func run(signInfo, signed bool, version string, args []string) error {
 		return err
 	}
 	return os.WriteFile(filepath.Join(dir, "index.html"), b.Bytes(), 0o644)
+}
+
+// hasSignature reports whether a PE file carries an Authenticode
+// signature: a certificate table (data directory 4, IMAGE_DIRECTORY_ENTRY_SECURITY).
+func hasSignature(path string) (bool, error) {
+	f, err := pe.Open(path)
+	if err != nil {
+		return false, fmt.Errorf("%s: %w", path, err)
+	}
+	defer f.Close()
+	const security = 4
+	switch oh := f.OptionalHeader.(type) {
+	case *pe.OptionalHeader64:
+		return oh.NumberOfRvaAndSizes > security && oh.DataDirectory[security].Size > 0, nil
+	case *pe.OptionalHeader32:
+		return oh.NumberOfRvaAndSizes > security && oh.DataDirectory[security].Size > 0, nil
+	}
+	return false, nil
 }
 
 func hashFile(path string) (downloadpage.File, error) {
