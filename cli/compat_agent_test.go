@@ -81,6 +81,25 @@ func TestCompatAgentQuestions(t *testing.T) {
 		{"3 discontinued", "windows 10", "outlook 2013", "en", "works", "outlook-2013", []string{"no longer updated"}, nil},
 		{"3 discontinued", "macos 12", "postbox", "en", "unknown", "postbox", []string{"no longer updated"}, []string{"has not worked since"}},
 		{"3 current", "windows 11", "outlook 365", "en", "works", "outlook-2016", nil, []string{"no longer updated"}},
+
+		// 5. Rows customers ask about; unknown where the sources are
+		// silent, with the account check as the way to find out.
+		{"5 rows", "android 12", "posta xiaomi", "it", "works", "android-email", nil, nil},
+		{"5 rows", "android 4.4", "email huawei", "en", "unsupported", "android-email", []string{"K-9 Mail"}, nil},
+		{"5 rows", "android 9", "email", "en", "works", "android-email", nil, nil},
+		{"5 rows", "", "outlook sul telefono", "it", "works", "outlook-mobile", nil, nil},
+		{"5 rows", "iphone ios 17", "spark", "en", "unknown", "spark", []string{"Mail Doctor's account check"}, nil},
+		{"5 rows", "android 13", "aqua mail", "en", "unknown", "aqua-mail", []string{"account check"}, nil},
+		{"5 rows", "android 13", "fairemail", "en", "unknown", "fairemail", nil, nil},
+		{"5 rows", "android 13", "bluemail", "en", "unknown", "bluemail", nil, nil},
+		{"5 rows", "ios 16", "yahoo mail", "en", "unknown", "yahoo-mail", nil, nil},
+		{"5 rows", "windows 10", "seamonkey", "en", "works", "seamonkey", nil, nil},
+		{"5 rows", "windows 7", "opera mail", "en", "unknown", "opera-mail", []string{"Thunderbird"}, nil},
+		{"5 rows", "windows xp", "incredimail", "it", "unknown", "incredimail", []string{"52.9.1"}, nil},
+		{"5 rows", "windows 10", "pegasus mail", "en", "unknown", "pegasus-mail", nil, nil},
+		{"5 rows", "windows 10", "foxmail", "en", "unknown", "foxmail", nil, nil},
+		{"5 rows", "blackberry 10", "", "en", "unknown", "", []string{"account check"}, nil},
+		{"5 rows", "chromebook", "", "it", "works", "", nil, nil},
 	}
 	for _, c := range cases {
 		name := c.class + ": " + c.os + " + " + c.client + " (" + c.lang + ")"

@@ -53,6 +53,9 @@ const (
 	StackOwn = "own"
 	// StackCloud: the vendor's servers connect to the mail server.
 	StackCloud = "cloud"
+	// StackUnknown: how the program encrypts is not documented; its rows
+	// say what is known, and the system is not assumed to matter.
+	StackUnknown = "unknown"
 )
 
 // Axes say what a family's versions count.
@@ -342,7 +345,7 @@ func (f *Family) checkKind() error {
 		return nil
 	}
 	switch f.Stack {
-	case StackOS, StackOwn, StackCloud:
+	case StackOS, StackOwn, StackCloud, StackUnknown:
 	default:
 		return fmt.Errorf("family %s: unknown stack %q", f.ID, f.Stack)
 	}

@@ -434,7 +434,7 @@ func combine(r resolved, v string) Support {
 	}
 	own := r.cl.TLS[v]
 	switch r.fam.Stack {
-	case StackOwn:
+	case StackOwn, StackUnknown:
 		return Support{State: own, Via: "program", Actions: r.cl.Fix[v]}
 	case StackCloud:
 		return Support{State: own, Via: "cloud"}

@@ -12,6 +12,8 @@ const (
 	FamilyWindowsPhone = "windows-phone"
 	FamilyAirWatch     = "airwatch"
 	FamilyLinux        = "linux"
+	FamilyBlackBerry   = "blackberry"
+	FamilyChromeOS     = "chromeos"
 )
 
 // Client ids: the "id" of every assets/compat file with "kind": "client".
@@ -39,6 +41,17 @@ const (
 //	postbox            Postbox (discontinued 2024)
 //	mailbird           Mailbird
 //	the-bat            The Bat!
+//	android-email      the Email app of the phone's maker on Android (AOSP, Huawei, Xiaomi, …)
+//	seamonkey          SeaMonkey (Mozilla suite)
+//	spark              Spark (Readdle)
+//	bluemail           BlueMail
+//	aqua-mail          Aqua Mail (Android)
+//	fairemail          FairEmail (Android)
+//	yahoo-mail         the Yahoo Mail app
+//	opera-mail         Opera Mail
+//	incredimail        IncrediMail
+//	pegasus-mail       Pegasus Mail
+//	foxmail            Foxmail
 const (
 	ClientThunderbird     = "thunderbird"
 	ClientOutlook         = "outlook"
@@ -61,6 +74,17 @@ const (
 	ClientPostbox         = "postbox"
 	ClientMailbird        = "mailbird"
 	ClientTheBat          = "the-bat"
+	ClientAndroidEmail    = "android-email"
+	ClientSeaMonkey       = "seamonkey"
+	ClientSpark           = "spark"
+	ClientBlueMail        = "bluemail"
+	ClientAquaMail        = "aqua-mail"
+	ClientFairEmail       = "fairemail"
+	ClientYahooMail       = "yahoo-mail"
+	ClientOperaMail       = "opera-mail"
+	ClientIncrediMail     = "incredimail"
+	ClientPegasusMail     = "pegasus-mail"
+	ClientFoxmail         = "foxmail"
 )
 
 // ClientBuiltin is what MatchClient returns for "mail", "email", "posta",
@@ -78,6 +102,9 @@ func ClientIDs() []string {
 		ClientWindowsMail, ClientAppleMail, ClientIOSMail, ClientEMClient,
 		ClientEvolution, ClientKMail, ClientClawsMail, ClientGeary, ClientK9,
 		ClientGmail, ClientSamsungEmail, ClientPostbox, ClientMailbird, ClientTheBat,
+		ClientAndroidEmail, ClientSeaMonkey, ClientSpark, ClientBlueMail, ClientAquaMail,
+		ClientFairEmail, ClientYahooMail, ClientOperaMail, ClientIncrediMail,
+		ClientPegasusMail, ClientFoxmail,
 	}
 	sort.Strings(ids)
 	return ids
@@ -86,7 +113,7 @@ func ClientIDs() []string {
 // OSFamilies lists every OS family id, sorted.
 func OSFamilies() []string {
 	ids := []string{FamilyWindows, FamilyMacOS, FamilyIOS, FamilyAndroid,
-		FamilyWindowsPhone, FamilyAirWatch, FamilyLinux}
+		FamilyWindowsPhone, FamilyAirWatch, FamilyLinux, FamilyBlackBerry, FamilyChromeOS}
 	sort.Strings(ids)
 	return ids
 }

@@ -47,6 +47,8 @@ func stackReason(r resolved) Reason {
 	switch r.fam.Stack {
 	case StackOwn:
 		return Reason{Key: "compat.reason.stack_own", Args: args}
+	case StackUnknown:
+		return Reason{Key: "compat.reason.stack_unknown", Args: args}
 	case StackCloud:
 		return Reason{Key: "compat.reason.stack_cloud", Args: args}
 	}
