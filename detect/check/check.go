@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"maildoctor.app/maildoctor/detect/discover"
@@ -113,8 +112,9 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 	if opt.Resolver != nil {
 		popt.Resolver = opt.Resolver
 	}
-	rep.Endpoints = probeAll(ctx, servers, popt)
-	global = append(global, loginAll(ctx, rep.Endpoints, servers, opt, popt)...)
+	var logins []finding.Finding
+	rep.Endpoints, logins = probeAndLogin(ctx, servers, opt, popt)
+	global = append(global, logins...)
 	global = append(global, crossFindings(rep.Endpoints, opt.Manual)...)
 	// The clock, not ctx.Err: steps that end at the deadline may return a
 	// moment before the context's own timer marks it done.
@@ -179,20 +179,29 @@ func hasProtocolSecurity(list []discover.Server, p server.Protocol, s server.Sec
 	return false
 }
 
-// probeAll probes every endpoint at once and returns the results in the
-// order of servers.
-func probeAll(ctx context.Context, servers []discover.Server, opt probe.Options) []*probe.Result {
+// probeAndLogin probes every endpoint at once and returns the results in
+// the order of servers, with the findings of the logins. The logins do
+// not wait for every probe: each starts as soon as the probes that decide
+// where it goes are done (loginAll).
+func probeAndLogin(ctx context.Context, servers []discover.Server, opt Options, popt probe.Options) ([]*probe.Result, []finding.Finding) {
 	out := make([]*probe.Result, len(servers))
-	var wg sync.WaitGroup
+	done := make([]chan struct{}, len(servers))
 	for i, s := range servers {
-		wg.Add(1)
+		done[i] = make(chan struct{})
 		go func(i int, ep server.Endpoint) {
-			defer wg.Done()
-			out[i] = probe.Probe(ctx, ep, opt)
+			defer close(done[i])
+			out[i] = probe.Probe(ctx, ep, popt)
 		}(i, s.Endpoint)
 	}
-	wg.Wait()
-	return out
+	wait := func(i int) *probe.Result {
+		<-done[i]
+		return out[i]
+	}
+	fs := loginAll(ctx, servers, wait, opt, popt)
+	for i := range done {
+		<-done[i]
+	}
+	return out, fs
 }
 
 func verdict(fs []finding.Finding) string {

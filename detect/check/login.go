@@ -2,6 +2,7 @@ package check
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 
@@ -25,18 +26,17 @@ const (
 	skipNoMechanism = "no_mechanism"
 )
 
-type loginPlan struct {
-	proto server.Protocol
-	res   *probe.Result
-	user  string
-}
-
 // loginAll makes at most one login per protocol, only over verified TLS,
 // and none after the first failure: providers lock an address after a few
 // wrong passwords, and a diagnostic must not be what locks the customer
 // out. The first login runs alone; once the password is known to be right
 // the others run together.
-func loginAll(ctx context.Context, results []*probe.Result, servers []discover.Server, opt Options, popt probe.Options) []finding.Finding {
+//
+// wait(i) is the finished probe of servers[i]. Each protocol's login
+// starts as soon as the probes that decide where it goes are done: the
+// first does not wait for the other protocols' probes, nor for a STARTTLS
+// endpoint when the implicit-TLS one qualifies.
+func loginAll(ctx context.Context, servers []discover.Server, wait func(int) *probe.Result, opt Options, popt probe.Options) []finding.Finding {
 	if opt.Password == nil {
 		return []finding.Finding{finding.New("auth.skipped", finding.Info, "", "reason", skipNoPassword)}
 	}
@@ -46,12 +46,25 @@ func loginAll(ctx context.Context, results []*probe.Result, servers []discover.S
 		fs = append(fs, finding.New("auth.password_spaces", finding.Warn, ""))
 	}
 	pol := opt.Trust
-	var plans []loginPlan
-	for _, p := range server.Protocols {
-		res, reason := loginEndpoint(results, p)
+	// The first login runs alone. The others open their connections at
+	// once but send the password only after it succeeded (Proceed); after
+	// a refusal they send nothing.
+	var (
+		wg       sync.WaitGroup
+		first    = true
+		firstOK  bool
+		firstEnd = make(chan struct{})
+		after    = make([]*finding.Finding, len(server.Protocols))
+	)
+	proceed := func() bool {
+		<-firstEnd
+		return firstOK
+	}
+	for n, p := range server.Protocols {
+		res, reason := loginEndpoint(servers, wait, p)
 		if res == nil {
-			if any := firstOf(results, p); any != nil && reason != skipNoMechanism {
-				fs = append(fs, skipped(any.Addr(), reason, p))
+			if i := firstIndexOf(servers, p); i >= 0 && reason != skipNoMechanism {
+				fs = append(fs, skipped(wait(i).Addr(), reason, p))
 			}
 			continue
 		}
@@ -59,39 +72,51 @@ func loginAll(ctx context.Context, results []*probe.Result, servers []discover.S
 			fs = append(fs, notTrusted(res, servers))
 			continue
 		}
-		plans = append(plans, loginPlan{proto: p, res: res, user: userFor(servers, res.Endpoint, opt.Email)})
-	}
-	if len(plans) == 0 {
-		return fs
-	}
-	first := plans[0]
-	if err := probe.Login(ctx, first.res, probe.Credentials{User: first.user, Password: pass}, popt); err != nil {
-		for _, p := range plans[1:] {
-			fs = append(fs, skipped(p.res.Addr(), skipAfterFailure, p.proto))
-		}
-		return fs
-	}
-	var wg sync.WaitGroup
-	for _, p := range plans[1:] {
+		cred := probe.Credentials{User: userFor(servers, res.Endpoint, opt.Email), Password: pass}
 		wg.Add(1)
-		go func(p loginPlan) {
+		if first {
+			first = false
+			go func(res *probe.Result) {
+				defer wg.Done()
+				firstOK = probe.Login(ctx, res, cred, popt) == nil
+				close(firstEnd)
+			}(res)
+			continue
+		}
+		cred.Proceed = proceed
+		go func(n int, res *probe.Result, p server.Protocol) {
 			defer wg.Done()
-			_ = probe.Login(ctx, p.res, probe.Credentials{User: p.user, Password: pass}, popt)
-		}(p)
+			if errors.Is(probe.Login(ctx, res, cred, popt), probe.ErrNotSent) {
+				f := skipped(res.Addr(), skipAfterFailure, p)
+				after[n] = &f
+			}
+		}(n, res, p)
 	}
 	wg.Wait()
+	for _, f := range after {
+		if f != nil {
+			fs = append(fs, *f)
+		}
+	}
 	return fs
 }
 
 // loginEndpoint picks where a protocol's login goes: implicit TLS first
 // (the future), STARTTLS if that is all that verified; only TLS 1.2 or
 // newer, and for submission only a server that offers a mechanism the
-// probe speaks. Without one it says why.
-func loginEndpoint(results []*probe.Result, p server.Protocol) (*probe.Result, string) {
+// probe speaks. Without one it says why. It waits only for the probes it
+// needs, in that order.
+func loginEndpoint(servers []discover.Server, wait func(int) *probe.Result, p server.Protocol) (*probe.Result, string) {
 	reason := skipNotVerified
 	for _, sec := range []server.Security{server.TLS, server.StartTLS} {
-		for _, r := range results {
-			if r.Protocol != p || r.Security != sec || !r.Secure() {
+		for i, s := range servers {
+			// A probe may turn an implicit-TLS endpoint into STARTTLS (a
+			// typed port that speaks plain text), never the other way.
+			if s.Protocol != p || sec == server.TLS && s.Security != server.TLS {
+				continue
+			}
+			r := wait(i)
+			if r.Security != sec || !r.Secure() {
 				continue
 			}
 			switch {
@@ -145,13 +170,13 @@ func notTrusted(res *probe.Result, servers []discover.Server) finding.Finding {
 		"protocol", strings.ToUpper(string(res.Protocol)), "source", src)
 }
 
-func firstOf(results []*probe.Result, p server.Protocol) *probe.Result {
-	for _, r := range results {
-		if r.Protocol == p {
-			return r
+func firstIndexOf(servers []discover.Server, p server.Protocol) int {
+	for i, s := range servers {
+		if s.Protocol == p {
+			return i
 		}
 	}
-	return nil
+	return -1
 }
 
 // userFor is the login name the profile gives for that server, else the

@@ -59,10 +59,15 @@ func (imapDialect) open(conn net.Conn, cfg *tls.Config, sec server.Security, ste
 		}
 	}
 	step(budgetGreeting)
-	caps, err := c.Capability().Wait()
-	if err != nil {
-		c.Close()
-		return nil, err
+	// The capabilities the greeting announced (over TLS) serve; a server
+	// that announced none, or STARTTLS, is asked.
+	caps := c.Caps()
+	if caps == nil {
+		var err error
+		if caps, err = c.Capability().Wait(); err != nil {
+			c.Close()
+			return nil, err
+		}
 	}
 	return &imapSession{c: c, capSet: caps}, nil
 }

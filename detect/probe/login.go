@@ -15,7 +15,17 @@ import (
 type Credentials struct {
 	User     string
 	Password string
+	// Proceed, if set, is asked once the login connection is open and
+	// secured, before anything secret is sent: false ends the connection
+	// with nothing sent, and Login returns ErrNotSent. It lets a login
+	// open its connection while another one decides whether the password
+	// is right.
+	Proceed func() bool
 }
+
+// ErrNotSent is a login called off by Credentials.Proceed: no password
+// was sent, and the result is untouched.
+var ErrNotSent = errors.New("the login was called off before the password was sent")
 
 // ErrNotVerified refuses a login on an endpoint whose TLS or certificate
 // did not verify: the password goes nowhere else.
@@ -46,27 +56,23 @@ func Login(ctx context.Context, res *Result, cred Credentials, opt Options) erro
 
 func (p *probe) login(cred Credentials) error {
 	start := time.Now()
-	conn, err := netDialer(p.opt.timeout()).DialContext(p.ctx, "tcp", p.res.Address)
+	s, sc, err := p.openLogin()
+	if sc != nil {
+		stop := closeOnCancel(p.ctx, sc)
+		defer stop()
+		defer sc.Close()
+	}
+	if s != nil {
+		defer s.close()
+	}
+	if cred.Proceed != nil && !cred.Proceed() {
+		return ErrNotSent
+	}
 	if err != nil {
 		p.record(StepLogin, start, err, "")
 		p.res.fail("auth.error", finding.Warn, err)
 		return err
 	}
-	sc := newStepConn(conn)
-	stop := closeOnCancel(p.ctx, sc)
-	defer stop()
-	defer sc.Close()
-	sc.step(p.ctx, p.opt.timeout(), budgetHandshake)
-	// TLS 1.0 and 1.1 are broken enough (RFC 8996) that no password
-	// travels over them, even to a server that offers nothing newer.
-	cfg := &tls.Config{ServerName: p.res.Host, RootCAs: p.opt.Roots, MinVersion: tls.VersionTLS12}
-	s, err := p.d.open(sc, cfg, p.res.Security, p.stepper(sc))
-	if err != nil {
-		p.record(StepLogin, start, err, "")
-		p.res.fail("auth.error", finding.Warn, err)
-		return err
-	}
-	defer s.close()
 	sc.step(p.ctx, p.opt.timeout(), budgetGreeting)
 	err = s.login(cred.User, cred.Password)
 	p.record(StepLogin, start, err, cred.User)
@@ -103,6 +109,27 @@ func (p *probe) login(cred Credentials) error {
 		}
 	}
 	return nil
+}
+
+// openLogin opens the login connection and secures it with a strictly
+// verifying TLS configuration.
+func (p *probe) openLogin() (session, *stepConn, error) {
+	conn, err := netDialer(p.opt.timeout()).DialContext(p.ctx, "tcp", p.res.Address)
+	if err != nil {
+		return nil, nil, err
+	}
+	sc := newStepConn(conn)
+	stop := closeOnCancel(p.ctx, sc)
+	defer stop()
+	sc.step(p.ctx, p.opt.timeout(), budgetHandshake)
+	// TLS 1.0 and 1.1 are broken enough (RFC 8996) that no password
+	// travels over them, even to a server that offers nothing newer.
+	cfg := &tls.Config{ServerName: p.res.Host, RootCAs: p.opt.Roots, MinVersion: tls.VersionTLS12}
+	s, err := p.d.open(sc, cfg, p.res.Security, p.stepper(sc))
+	if err != nil {
+		return nil, sc, err
+	}
+	return s, sc, nil
 }
 
 func yesNo(b bool) string {
