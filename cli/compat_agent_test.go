@@ -62,7 +62,6 @@ func TestCompatAgentQuestions(t *testing.T) {
 		{"1 generic", "macOS 12", "email app", "en", "works", "apple-mail-10.14.4", nil, nil},
 		{"1 generic", "iphone ios 16", "posta elettronica", "it", "works", "ios-mail-12.2", nil, nil},
 		{"1 generic", "windows vista", "mail", "en", "unsupported", "windows-mail-vista", nil, nil},
-		{"1 nickname", "", "iphone 6 mail", "en", "unsupported", "ios-mail-1-9", nil, nil},
 		{"1 nickname", "windows 10", "posta di windows", "it", "unsupported", "windows-mail-app", []string{"Thunderbird"}, nil},
 
 		// 2. A program's own system limits, with a named version too.
