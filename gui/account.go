@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -321,12 +323,24 @@ func (s *accountScreen) renderReport() {
 	if rep == nil {
 		return
 	}
-	fs := u.localize(rep.Findings)
+	fs := u.localize(append(append([]finding.Finding(nil), rep.Findings...), s.closingFindings(rep)...))
+	finding.Sort(fs)
 	sev := finding.Worst(fs)
 	if sev == finding.Info {
 		sev = finding.OK
 	}
-	objs := []fyne.CanvasObject{banner(sev, u.T("gui.verdict."+rep.Verdict))}
+	verdict := u.T("gui.verdict." + rep.Verdict)
+	if startTLSOnly(rep) {
+		// Every login worked over STARTTLS and the secure ports do not
+		// answer at all: it works today, and it is the provider's to fix.
+		sev, verdict = finding.Warn, u.T("gui.verdict.starttls_only")
+	}
+	head := verdict
+	if lead := leadFinding(fs); lead != nil && sev != finding.OK {
+		// The verdict leads with the most important finding.
+		head = safetext.Line(lead.Title) + "\n" + verdict
+	}
+	objs := []fyne.CanvasObject{banner(sev, head)}
 	for _, group := range groupByEndpoint(fs) {
 		head := group.endpoint
 		if head == "" {
@@ -349,6 +363,104 @@ func (s *accountScreen) renderReport() {
 	))
 	s.results.Objects = objs
 	s.results.Refresh()
+}
+
+// importance orders findings of the same severity for the headline:
+// what stops the mail first, the account's settings next, the rest after.
+var importance = []string{"auth.failed", "dns.", "tcp.", "protocol.", "tls.", "cert.", "clock.", "implicit.", "gui.starttls_closing", "starttls.", "plain.", "auth."}
+
+func rankOf(id string) int {
+	for i, p := range importance {
+		if strings.HasPrefix(id, p) {
+			return i
+		}
+	}
+	return len(importance)
+}
+
+// leadFinding is the most important warning or failure, nil when none.
+func leadFinding(fs []finding.Finding) *finding.Finding {
+	var best *finding.Finding
+	for i := range fs {
+		f := &fs[i]
+		if f.Severity != finding.Warn && f.Severity != finding.Fail {
+			continue
+		}
+		if best == nil || f.Severity.Rank() > best.Severity.Rank() ||
+			f.Severity.Rank() == best.Severity.Rank() && rankOf(f.ID) < rankOf(best.ID) {
+			best = f
+		}
+	}
+	return best
+}
+
+// endpointWorks: TLS was agreed with a certificate that verified.
+func endpointWorks(r *probe.Result) bool {
+	return r.TLS != nil && r.TLS.Negotiated != "" && r.Cert != nil && r.Cert.Trusted && r.Cert.HostnameMatch
+}
+
+// startTLSOnly: no SSL/TLS port works, every STARTTLS one does, every
+// login tried worked, and the only failures are the secure ports not
+// answering.
+func startTLSOnly(rep *check.Report) bool {
+	st, logins := 0, 0
+	for _, r := range rep.Endpoints {
+		switch {
+		case r.Security == server.TLS && endpointWorks(r):
+			return false
+		case r.Security == server.StartTLS:
+			if !endpointWorks(r) || r.Auth == "failed" {
+				return false
+			}
+			st++
+			if r.Auth == "ok" {
+				logins++
+			}
+		}
+	}
+	if st == 0 || logins == 0 {
+		return false
+	}
+	for _, f := range rep.Findings {
+		if f.Severity == finding.Fail && f.ID != "implicit.unavailable" && !strings.HasPrefix(f.ID, "tcp.") {
+			return false
+		}
+	}
+	return true
+}
+
+// closingFindings say, for each STARTTLS port that works today, that the
+// provider closes it on the date its profile announces.
+func (s *accountScreen) closingFindings(rep *check.Report) []finding.Finding {
+	u := s.u
+	_, domain, err := discover.SplitAddress(rep.Email)
+	if err != nil {
+		return nil
+	}
+	var when time.Time
+	found := false
+	for _, p := range u.deps.Profiles {
+		if p != nil && p.Covers(domain) {
+			when, found = p.Provider.StartTLSEndDate()
+		}
+	}
+	if !found {
+		return nil
+	}
+	date := when.Format("02/01/2006")
+	if u.Lang() == "en" {
+		date = when.Format("2 January 2006")
+	}
+	var out []finding.Finding
+	for _, r := range rep.Endpoints {
+		if r.Security != server.StartTLS || !endpointWorks(r) {
+			continue
+		}
+		out = append(out, finding.New("gui.starttls_closing", finding.Warn, r.Addr(),
+			"protocol", strings.ToUpper(string(r.Protocol)), "port", strconv.Itoa(r.Port), "date", date,
+			"tls_port", strconv.Itoa(server.DefaultPort(r.Protocol, server.TLS))))
+	}
+	return out
 }
 
 type findingGroup struct {

@@ -11,9 +11,13 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"maildoctor.app/maildoctor/assets"
+	"maildoctor.app/maildoctor/detect/check"
 	"maildoctor.app/maildoctor/detect/clients"
 	"maildoctor.app/maildoctor/detect/clients/scan"
 	"maildoctor.app/maildoctor/detect/compat"
+	"maildoctor.app/maildoctor/detect/discover"
+	"maildoctor.app/maildoctor/detect/finding"
+	"maildoctor.app/maildoctor/detect/probe"
 	"maildoctor.app/maildoctor/detect/server"
 	"maildoctor.app/maildoctor/detect/system"
 	"maildoctor.app/maildoctor/fix/apply"
@@ -394,5 +398,75 @@ func TestErrorReplacesStaleResults(t *testing.T) {
 	settle(u)
 	if u.account.status.Importance == widget.DangerImportance || u.account.status.Visible() {
 		t.Error("the error stayed after a good check")
+	}
+}
+
+// startTLSOnlyReport: a server with STARTTLS only, where every login
+// worked, no Sent folder, and a provider that closes STARTTLS on a date.
+func startTLSOnlyReport() *check.Report {
+	good := func(p server.Protocol, port int, sec server.Security, auth string) *probe.Result {
+		r := &probe.Result{Endpoint: server.Endpoint{Protocol: p, Host: "mail.cliente.it", Port: port, Security: sec}, Reachable: true, Auth: auth}
+		if sec == server.StartTLS {
+			r.TLS = &probe.TLSInfo{Negotiated: "1.3"}
+			r.Cert = &probe.CertInfo{Trusted: true, HostnameMatch: true}
+		}
+		return r
+	}
+	return &check.Report{
+		Email: "mario@cliente.it", Verdict: check.VerdictFail,
+		Endpoints: []*probe.Result{
+			good(server.IMAP, 993, server.TLS, "skipped"), good(server.IMAP, 143, server.StartTLS, "ok"),
+			good(server.SMTP, 465, server.TLS, "skipped"), good(server.SMTP, 587, server.StartTLS, "ok"),
+		},
+		Findings: []finding.Finding{
+			finding.New("tcp.refused", finding.Fail, "mail.cliente.it:993", "host", "mail.cliente.it", "port", "993"),
+			finding.New("implicit.unavailable", finding.Fail, "mail.cliente.it:993", "protocol", "IMAP", "port", "993", "starttls_port", "143"),
+			finding.New("tcp.refused", finding.Fail, "mail.cliente.it:465", "host", "mail.cliente.it", "port", "465"),
+			finding.New("implicit.unavailable", finding.Fail, "mail.cliente.it:465", "protocol", "SMTP", "port", "465", "starttls_port", "587"),
+			finding.New("imap.no_sent_folder", finding.Warn, "mail.cliente.it:143"),
+			finding.New("endpoint.ok", finding.OK, "mail.cliente.it:143", "protocol", "IMAP", "port", "143", "version", "1.3"),
+		},
+	}
+}
+
+// A server with STARTTLS only where every login worked is not a red
+// failure; the headline is the most important finding, not the Sent
+// folder; a STARTTLS port that works today says when it closes.
+func TestVerdictStartTLSOnlyAndClosingDate(t *testing.T) {
+	fc := &fakeCheck{report: startTLSOnlyReport()}
+	u, _ := newTestUI(t, fc, "it")
+	u.deps.Profiles = []*discover.Profile{{Domains: []string{"cliente.it"}, Provider: discover.ProviderInfo{StartTLSEnds: "2026-12-31"}}}
+	test.Type(u.account.email, "mario@cliente.it")
+	test.Tap(u.account.start)
+	settle(u)
+	texts := allText(u.account.results)
+	if len(texts) == 0 {
+		t.Fatal("no results")
+	}
+	head := texts[0]
+	if !strings.Contains(head, "Funziona oggi, con STARTTLS") || !strings.Contains(head, "avvisa il tuo provider") {
+		t.Errorf("headline = %q, want \"works today … tell your provider\"", head)
+	}
+	if strings.Contains(head, "Inviata") {
+		t.Errorf("the headline leads with the Sent folder: %q", head)
+	}
+	if !contains(texts, "IMAP sulla porta 143 funziona oggi, ma chiude il 31/12/2026") ||
+		!contains(texts, "SMTP sulla porta 587 funziona oggi, ma chiude il 31/12/2026") {
+		t.Errorf("the closing date is not said: %v", texts)
+	}
+	if contains(texts, "è stato concordato") {
+		t.Errorf("\"agreed\" wording: %v", texts)
+	}
+}
+
+// A failing check leads with its worst finding.
+func TestVerdictLeadsWithWorstFinding(t *testing.T) {
+	fc := &fakeCheck{report: failingReport()}
+	u, _ := newTestUI(t, fc, "en")
+	test.Type(u.account.email, "mario@cliente.it")
+	test.Tap(u.account.start)
+	settle(u)
+	if head := allText(u.account.results)[0]; !strings.HasPrefix(head, "The certificate is not for imap.cliente.it") {
+		t.Errorf("headline = %q", head)
 	}
 }
