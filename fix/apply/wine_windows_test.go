@@ -57,22 +57,36 @@ func regExport(t *testing.T, key string) string {
 	return string(utf16.Decode(u))
 }
 
+// lineDiff compares two exports line by line, each line named with its
+// [key] (the same value line may be in two keys).
 func lineDiff(a, b string) []string {
-	in := func(s string) map[string]bool {
-		m := map[string]bool{}
+	lines := func(s string) []string {
+		var out []string
+		key := ""
 		for _, l := range strings.Split(s, "\r\n") {
+			if strings.HasPrefix(l, "[") {
+				key = l
+			}
+			out = append(out, key+" "+l)
+		}
+		return out
+	}
+	in := func(ls []string) map[string]bool {
+		m := map[string]bool{}
+		for _, l := range ls {
 			m[l] = true
 		}
 		return m
 	}
-	ma, mb := in(a), in(b)
+	la, lb := lines(a), lines(b)
+	ma, mb := in(la), in(lb)
 	var out []string
-	for _, l := range strings.Split(a, "\r\n") {
+	for _, l := range la {
 		if !mb[l] {
 			out = append(out, "- "+l)
 		}
 	}
-	for _, l := range strings.Split(b, "\r\n") {
+	for _, l := range lb {
 		if !ma[l] {
 			out = append(out, "+ "+l)
 		}
@@ -172,7 +186,7 @@ func TestOutlookUnderWine(t *testing.T) {
 			for _, l := range d {
 				ok := false
 				for _, ch := range res.Changes {
-					if strings.HasPrefix(l[2:], `"`+ch.Key+`"=`) {
+					if strings.Contains(l, `] "`+ch.Key+`"=`) {
 						ok = true
 					}
 				}
@@ -196,3 +210,52 @@ func TestOutlookUnderWine(t *testing.T) {
 }
 
 var _ = plan.Outlook2010
+
+// TestTLS12UnderWine: the switch in a win7 prefix, with TLS 1.2 switched
+// off by the schannel-tls12-off.reg fixture: detect reads TLS 1.2 on
+// afterwards, and undo gives back an identical `reg export` of the
+// SChannel Protocols key and removes the WinHTTP value it added.
+func TestTLS12UnderWine(t *testing.T) {
+	underWine(t)
+	const protocols = `HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols`
+	fixture, err := filepath.Abs(outlookFixtures + "schannel-tls12-off.reg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg(t, "import", fixture)
+	before := regExport(t, protocols)
+	hasWinHTTP := system.RegKeyExists(system.Host().Registry, system.LocalMachine, `SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\WinHttp`)
+	if got := system.Detect(system.Host()).TLS.Get("1.2"); got != system.Off {
+		t.Fatalf("TLS 1.2 %s before the switch", got)
+	}
+	opt := Options{Registry: HostRegistry(), BackupDir: t.TempDir()}
+	res, err := EnableTLS12(opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("changes %+v", res.Changes)
+	if got := system.Detect(system.Host()).TLS.Get("1.2"); got != system.Default {
+		t.Fatalf("TLS 1.2 %s after the switch", got)
+	}
+	afterSwitch := regExport(t, protocols)
+	t.Logf("reg export diff after the switch:\n%s", strings.Join(lineDiff(before, afterSwitch), "\n"))
+	if d := lineDiff(before, afterSwitch); len(d) != 2 || !strings.Contains(d[0], `TLS 1.2\Client] "DisabledByDefault"=dword:00000001`) {
+		t.Fatalf("want only TLS 1.2 DisabledByDefault 1 -> 0 in Protocols, got %q", d)
+	}
+	if _, err := UndoTLS12(opt); err != nil {
+		t.Fatal(err)
+	}
+	if got := regExport(t, protocols); got != before {
+		t.Fatalf("after undo:\n%s", strings.Join(lineDiff(before, got), "\n"))
+	}
+	if got := system.Detect(system.Host()).TLS.Get("1.2"); got != system.Off {
+		t.Fatalf("TLS 1.2 %s after undo", got)
+	}
+	if _, ok := system.RegUint(system.Host().Registry, system.LocalMachine, `SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\WinHttp`, "DefaultSecureProtocols"); ok {
+		t.Fatal("DefaultSecureProtocols still there after undo")
+	}
+	if now := system.RegKeyExists(system.Host().Registry, system.LocalMachine, `SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\WinHttp`); now != hasWinHTTP {
+		t.Fatalf("WinHttp key exists %v, was %v", now, hasWinHTTP)
+	}
+	t.Logf("undo: reg export of Protocols identical (%d bytes)", len(before))
+}
