@@ -187,6 +187,8 @@ func TestChromiumOffers(t *testing.T) {
 		{"Windows 11", uaWin11, "win10", "maildoctor.exe", []string{"maildoctor.exe"}},
 		{"Windows XP", uaXP, "oldwin", webmail, []string{"Windows XP", "webmail"}},
 		{"Ubuntu", uaUbuntu, "linux", "maildoctor-linux-amd64.tar.xz", []string{"Ubuntu", "install.sh"}},
+		{"Linux on ARM", "Mozilla/5.0 (X11; Linux aarch64; rv:128.0) Gecko/20100101 Firefox/128.0", "other", "", []string{"dall'elenco"}},
+		{"ChromeOS", "Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36", "other", "", nil},
 		{"macOS", uaMac, "mac", macButton(page, webmail), []string{"macOS 10.15"}},
 		{"iPhone", uaIPhone, "ios", webmail, []string{"iPhone (iOS 17.4)", "può usare le connessioni sicure", "993"}},
 		{"iPhone, iOS 9", uaIPhone9, "ios", webmail, []string{"iOS 9.3.5", "può usare le connessioni sicure"}},
