@@ -129,7 +129,7 @@ func demoComputer(context.Context) (*scan.Report, error) {
 	smtp := func(host string, port int, sec server.Security) *clients.Server {
 		return &clients.Server{Protocol: server.SMTP, Host: host, Port: port, Security: sec}
 	}
-	return &scan.Report{
+	rep := &scan.Report{
 		OS: &system.Info{Family: "windows", Name: "Windows 10 Pro", Version: "22H2", Build: "19045.5247", Kernel: "10.0.19045",
 			TLS: system.TLS{V10: system.Off, V11: system.Off, V12: system.Default, V13: system.No}},
 		Clients: []clients.Client{
@@ -140,7 +140,12 @@ func demoComputer(context.Context) (*scan.Report, error) {
 			}},
 			{ID: "outlook", Name: "Microsoft Outlook 2010", Version: "14.0.7015"},
 		},
-	}, nil
+	}
+	// The findings a real scan gives: one per server that must change.
+	for i := range rep.Clients {
+		clients.Assess(&rep.Clients[i], nil)
+	}
+	return rep, nil
 }
 
 // demoPlan plans with fix/plan itself, with the demonstration servers
