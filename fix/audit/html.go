@@ -142,7 +142,7 @@ func dayBars(rows []Row, tr Translator) ([]dayBar, int, int) {
 		}
 		out = append(out, db)
 	}
-	return out, 60 + len(days)*step, height + 70
+	return out, 80 + len(days)*step, height + 90
 }
 
 var pageTemplate = template.Must(template.New("audit").Parse(`<!DOCTYPE html>
@@ -159,6 +159,7 @@ th{background:#f3f3f3}
 .cls{display:inline-block;padding:.1em .4em;border-radius:3px;color:#fff;white-space:nowrap}
 .note{background:#fff8e1;border-left:4px solid #fbc02d;padding:.4em .8em}
 code,.mono{font-family:ui-monospace,Consolas,monospace;font-size:.95em}
+.link{word-break:break-all;max-width:28em}.when{white-space:nowrap}
 svg text{font-size:12px;font-family:inherit}
 </style></head><body>
 <h1>{{.Title}}</h1>
@@ -180,7 +181,7 @@ svg text{font-size:12px;font-family:inherit}
 {{end}}</svg>{{end}}
 <table>
 <tr><th>{{index .T "address"}}</th><th>{{index .T "class"}}</th><th>{{index .T "seen"}}</th><th>{{index .T "clients"}}</th><th>{{index .T "needs"}}</th><th>{{index .T "last_seen"}}</th>{{if .WithIPs}}<th>{{index .T "ips"}}</th>{{end}}<th>{{index .T "instruction"}}</th><th>{{index .T "link"}}</th></tr>
-{{$open := index .T "open"}}{{$ips := .WithIPs}}{{range .Rows}}<tr><td>{{.Address}}</td><td><span class="cls" style="background:{{.Color}}">{{.ClassName}}</span></td><td class="mono">{{.Seen}}</td><td>{{.Clients}}</td><td>{{.Needs}}</td><td>{{.LastSeen}}</td>{{if $ips}}<td class="mono">{{range .IPs}}{{.}} {{end}}</td>{{end}}<td>{{.Instruction}}</td><td class="mono">{{.Link}}</td></tr>
+{{$open := index .T "open"}}{{$ips := .WithIPs}}{{range .Rows}}<tr><td>{{.Address}}</td><td><span class="cls" style="background:{{.Color}}">{{.ClassName}}</span></td><td class="mono">{{.Seen}}</td><td>{{.Clients}}</td><td>{{.Needs}}</td><td class="when">{{.LastSeen}}</td>{{if $ips}}<td class="mono">{{range .IPs}}{{.}} {{end}}</td>{{end}}<td>{{.Instruction}}</td><td class="mono link">{{.Link}}</td></tr>
 {{end}}</table>
 {{if .Warnings}}<h2>⚠</h2><ul>{{range .Warnings}}<li>{{.}}</li>{{end}}</ul>{{end}}
 </body></html>
