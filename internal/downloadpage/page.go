@@ -161,7 +161,7 @@ func Render(w io.Writer, in Input) error {
 	for _, code := range []string{"en", "it"} {
 		tr := in.Catalog.For(code)
 		t := func(key string, args ...string) string {
-			m := map[string]string{"brand": brand, "version": in.Version}
+			m := map[string]string{"brand": brand, "version": in.Version, "min_tls": minTLS(in.Profile)}
 			for i := 0; i+1 < len(args); i += 2 {
 				m[args[i]] = args[i+1]
 			}
@@ -291,10 +291,7 @@ func phoneRows(in Input) ([]phoneRow, error) {
 	if in.KB == nil {
 		return nil, nil
 	}
-	min := in.Profile.Provider.MinTLS
-	if min == "" {
-		min = "1.2"
-	}
+	min := minTLS(in.Profile)
 	var out []phoneRow
 	for _, fam := range []string{"android", "ios"} {
 		f := in.KB.Family(fam)
@@ -314,6 +311,15 @@ func phoneRows(in Input) ([]phoneRow, error) {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Family < out[j].Family })
 	return out, nil
+}
+
+// minTLS is the oldest TLS version the provider's servers accept: the
+// profile's, else 1.2 (RFC 8996).
+func minTLS(p *discover.Profile) string {
+	if p.Provider.MinTLS != "" {
+		return p.Provider.MinTLS
+	}
+	return "1.2"
 }
 
 // size is a file size in MB (1,000,000 bytes, as docs/release.md counts),
