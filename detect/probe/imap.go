@@ -120,7 +120,13 @@ func (s *imapSession) inspect(step func(int64)) (*Account, []finding.Finding) {
 	if s.capSet.Has(imap.CapSpecialUse) {
 		opts = &imap.ListOptions{ReturnSpecialUse: true}
 	}
-	list, err := s.c.List("", "*", opts).Collect()
+	// LIST and GETQUOTAROOT go out together: one round trip for both.
+	listCmd := s.c.List("", "*", opts)
+	var quotaCmd *imapclient.GetQuotaRootCommand
+	if s.capSet.Has(imap.CapQuota) {
+		quotaCmd = s.c.GetQuotaRoot("INBOX")
+	}
+	list, err := listCmd.Collect()
 	if err == nil {
 		acc.Folders = len(list)
 		acc.SentFolder = sentFolder(list)
@@ -128,9 +134,8 @@ func (s *imapSession) inspect(step func(int64)) (*Account, []finding.Finding) {
 			fs = append(fs, finding.New("imap.no_sent_folder", finding.Warn, ""))
 		}
 	}
-	if s.capSet.Has(imap.CapQuota) {
-		step(budgetGreeting)
-		if roots, err := s.c.GetQuotaRoot("INBOX").Wait(); err == nil {
+	if quotaCmd != nil {
+		if roots, err := quotaCmd.Wait(); err == nil {
 			acc.QuotaUsedKB, acc.QuotaLimitKB = storageQuota(roots)
 			if f, ok := quotaFinding(acc); ok {
 				fs = append(fs, f)

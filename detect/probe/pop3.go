@@ -95,6 +95,8 @@ func (s *pop3Session) login(user, pass string) error {
 	var err error
 	if len(s.capList) > 0 && !pop3.HasCapability(s.capList, "USER") && hasSASL(s.capList, "PLAIN") {
 		err = s.c.AuthPlain(user, pass)
+	} else if pop3.HasCapability(s.capList, "PIPELINING") {
+		err = s.c.UserPassPipelined(user, pass)
 	} else if err = s.c.User(user); err == nil {
 		err = s.c.Pass(pass)
 	}
@@ -110,12 +112,22 @@ func (s *pop3Session) login(user, pass string) error {
 func (s *pop3Session) inspect(step func(int64)) (*Account, []finding.Finding) {
 	acc := &Account{}
 	var fs []finding.Finding
-	step(budgetGreeting)
-	if n, size, err := s.c.Stat(); err == nil {
-		acc.Messages, acc.SizeBytes = &n, size
+	var err error
+	if pop3.HasCapability(s.capList, "PIPELINING") {
+		step(budgetSession)
+		n, size, statErr, _, uidlErr := s.c.StatUidlPipelined()
+		if statErr == nil {
+			acc.Messages, acc.SizeBytes = &n, size
+		}
+		err = uidlErr
+	} else {
+		step(budgetGreeting)
+		if n, size, err := s.c.Stat(); err == nil {
+			acc.Messages, acc.SizeBytes = &n, size
+		}
+		step(budgetSession)
+		_, err = s.c.Uidl()
 	}
-	step(budgetSession)
-	_, err := s.c.Uidl()
 	var pe *pop3.Error
 	uidl := err == nil
 	if err == nil || errors.As(err, &pe) {

@@ -141,6 +141,40 @@ func (c *Client) Pass(pass string) error {
 	return c.command("PASS", pass, []string{pass})
 }
 
+// UserPassPipelined sends USER and PASS together and then reads both
+// replies (RFC 2449 PIPELINING; only for a server that announces it).
+// A refused USER is the error even though PASS went out with it.
+func (c *Client) UserPassPipelined(user, pass string) error {
+	if err := checkArg("user name", user); err != nil {
+		return fmt.Errorf("pop3 USER: %w", err)
+	}
+	if err := checkArg("password", pass); err != nil {
+		return fmt.Errorf("pop3 PASS: %w", err)
+	}
+	secrets := []string{pass}
+	if err := c.write("USER", "USER "+user+"\r\nPASS "+pass, secrets); err != nil {
+		return err
+	}
+	userErr := c.reply("USER", secrets)
+	passErr := c.reply("PASS", secrets)
+	if userErr != nil {
+		return userErr
+	}
+	return passErr
+}
+
+// reply reads one single-line status reply of verb.
+func (c *Client) reply(verb string, secrets []string) error {
+	line, err := c.readLine()
+	if err != nil {
+		return fmt.Errorf("pop3 %s: %w", verb, err)
+	}
+	if _, err := c.checkReply(line, secrets); err != nil {
+		return fmt.Errorf("pop3 %s: %w", verb, err)
+	}
+	return nil
+}
+
 // AuthPlain authenticates with SASL PLAIN (RFC 5034, RFC 4616), sending the
 // credentials as an initial response when the command line allows it.
 func (c *Client) AuthPlain(user, pass string) error {
@@ -193,6 +227,35 @@ func (c *Client) Stat() (count int, size int64, err error) {
 		return 0, 0, fmt.Errorf("pop3 STAT: %w", err)
 	}
 	return count, size, nil
+}
+
+// StatUidlPipelined sends STAT and UIDL together (RFC 2449 PIPELINING)
+// and reads both answers: Stat's and Uidl's results.
+func (c *Client) StatUidlPipelined() (count int, size int64, statErr error, ids []string, uidlErr error) {
+	if err := c.write("STAT", "STAT\r\nUIDL", nil); err != nil {
+		return 0, 0, err, nil, err
+	}
+	line, err := c.readLine()
+	if err != nil {
+		err = fmt.Errorf("pop3 STAT: %w", err)
+		return 0, 0, err, nil, err
+	}
+	if text, err := c.checkReply(line, nil); err != nil {
+		statErr = fmt.Errorf("pop3 STAT: %w", err)
+	} else if count, size, err = ParseStat(text); err != nil {
+		statErr = fmt.Errorf("pop3 STAT: %w", err)
+	}
+	if c.broken != nil {
+		return count, size, statErr, nil, c.broken
+	}
+	if err := c.reply("UIDL", nil); err != nil {
+		return count, size, statErr, nil, err
+	}
+	var l uidList
+	if err := c.readMultiLine(l.add); err != nil {
+		return count, size, statErr, nil, fmt.Errorf("pop3 UIDL: %w", err)
+	}
+	return count, size, statErr, l.strings(), nil
 }
 
 // Uidl returns the unique-ids of all messages, in the order listed.
