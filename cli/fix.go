@@ -106,6 +106,8 @@ type fixDeps struct {
 	discoverHTTP *http.Client
 	http         webmail.Doer     // nil: a verifying client
 	now          func() time.Time // nil: time.Now
+	// backupDir holds registry backups; "": apply.DefaultBackupDir.
+	backupDir string
 }
 
 func hostFixDeps() fixDeps {
@@ -318,7 +320,7 @@ func (fx *fixer) automatic(email string) ([]*plan.Plan, error) {
 	info, list := fx.detect(email)
 	var out []*plan.Plan
 	for i := range list {
-		if !plan.CardFor(list[i].client.ID, list[i].client.Version).Automatic() {
+		if !apply.Handles(plan.CardFor(list[i].client.ID, list[i].client.Version)) {
 			continue
 		}
 		p, err := fx.plan(email, info, &list[i])
@@ -334,7 +336,12 @@ func (fx *fixer) automatic(email string) ([]*plan.Plan, error) {
 }
 
 func (fx *fixer) applyOptions() apply.Options {
-	return apply.Options{Processes: fx.platform.Processes, Now: fx.deps.now, DryRun: fx.flags.dryRun}
+	opt := apply.Options{Processes: fx.platform.Processes, Now: fx.deps.now, DryRun: fx.flags.dryRun, BackupDir: fx.deps.backupDir}
+	// The registry detection read (a fake in tests), when it can be written.
+	if r, ok := fx.platform.Registry.(apply.Registry); ok {
+		opt.Registry = r
+	}
+	return opt
 }
 
 // apply is "fix --apply EMAIL [--dry-run]".
@@ -422,7 +429,7 @@ func (fx *fixer) undo(email string) error {
 	for i := range list {
 		c, a := list[i].client, list[i].account
 		card := plan.CardFor(c.ID, c.Version)
-		if !card.Automatic() {
+		if !apply.Handles(card) {
 			continue
 		}
 		// Accounts of one file (two identities of the address in one

@@ -1,0 +1,82 @@
+package cli
+
+import (
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+
+	"maildoctor.app/maildoctor/detect/system"
+	"maildoctor.app/maildoctor/fix/apply"
+)
+
+// "fix --apply" then "fix --undo" on Outlook 2010's registry (the
+// detect/clients/outlook fixture in a writable fake): the account moves
+// to 993/465 SSL/TLS, and the undo, with no network, gives every value
+// back.
+func TestFixOutlookApplyUndo(t *testing.T) {
+	data, err := os.ReadFile("../detect/clients/outlook/testdata/outlook2010.reg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem, err := system.ParseReg(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := &apply.MemRegistry{MemRegistry: mem}
+	const key = `Software\Microsoft\Windows NT\CurrentVersion\Windows Messaging Subsystem\Profiles\Outlook\9375CFF0413111d3B88A00104B2A6676\00000002`
+	dump := func() string {
+		var b strings.Builder
+		names, _ := reg.ValueNames(system.CurrentUser, key)
+		for _, n := range names {
+			v, _ := reg.Value(system.CurrentUser, key, n)
+			b.WriteString(system.FormatReg(n, v) + "\n")
+		}
+		return b.String()
+	}
+	orig := dump()
+	home := t.TempDir()
+	deps := fixDepsFor(home)
+	base := deps.platform
+	deps.platform = func() *system.Platform {
+		p := base()
+		p.GOOS, p.Registry = "windows", reg
+		return p
+	}
+	deps.backupDir = t.TempDir()
+	const addr = "mario.rossi@maildoctor.example"
+
+	code, out, errOut := runFixTest(t, withRunning(deps, "OUTLOOK.EXE"), "--apply", addr)
+	if code != ExitProblems || dump() != orig {
+		t.Fatalf("with Outlook open: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, errOut = runFixTest(t, deps, "--apply", addr)
+	if code != ExitOK || !strings.Contains(out, "IMAP Port: 143 -> 993") || !strings.Contains(out, "SMTP Port: 587 -> 465") {
+		t.Fatalf("apply: exit %d\n%s%s", code, out, errOut)
+	}
+	t.Logf("apply:\n%s", out)
+	deps.resolver = failResolver{t}
+	deps.discoverHTTP = &http.Client{Transport: failNetwork{t}}
+	deps.http = failNetwork{t}
+	code, out, errOut = runFixTest(t, deps, "--undo", addr)
+	if code != ExitOK || dump() != orig {
+		t.Fatalf("undo: exit %d\n%s%s\n%s", code, out, errOut, dump())
+	}
+	t.Logf("undo:\n%s", out)
+}
+
+func withRunning(d fixDeps, names ...string) fixDeps {
+	base := d.platform
+	d.platform = func() *system.Platform {
+		p := base()
+		p.Processes = func() ([]system.Process, error) {
+			var ps []system.Process
+			for i, n := range names {
+				ps = append(ps, system.Process{PID: 10 + i, Name: n})
+			}
+			return ps, nil
+		}
+		return p
+	}
+	return d
+}
