@@ -270,6 +270,9 @@ func TestFixStartsFromComputerAccounts(t *testing.T) {
 	}
 	test.Tap(findButton(u.fix.body, "Cosa fare"))
 	settle(u)
+	if u.fix.busy != nil {
+		t.Error("the plan's progress bar still runs after the plan arrived (idle CPU)")
+	}
 	texts = allText(u.fix.body)
 	if !contains(texts, "Correggi per me") || !contains(texts, "premi «Correggi per me» qui sopra") {
 		t.Errorf("the plan does not offer the automatic fix by the button's name: %v", texts)
