@@ -105,8 +105,9 @@ func BenchmarkRead1GB(b *testing.B) {
 	b.ReportMetric(float64(after.Sys)/(1<<20), "sysMiB")
 	runtime.GC()
 	runtime.ReadMemStats(&after)
-	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "retainedMiB")
+	b.ReportMetric((float64(after.HeapAlloc)-float64(before.HeapAlloc))/(1<<20), "retainedMiB")
 	runtime.KeepAlive(a)
+	runtime.KeepAlive(chunk)
 }
 
 // reportRate reports lines per second of wall time and of CPU time (run
