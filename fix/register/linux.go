@@ -87,7 +87,8 @@ func handledBy(fsys FS, d Dirs, exe string) bool {
 			return false
 		}
 		entry, err := fsys.ReadFile(path.Join(d.Applications, id))
-		return err == nil && strings.Contains(string(entry), "\nExec="+execArg(exe)+" ")
+		return err == nil && (strings.Contains(string(entry), "\nExec="+execArg(exe)+" ") ||
+			strings.Contains(string(entry), "\nExec="+quotedExecArg(exe)+" "))
 	}
 	return false
 }
@@ -126,11 +127,25 @@ func DesktopEntry(exe string) ([]byte, error) {
 		"Categories=Network;Email;\n"), nil
 }
 
-// execArg quotes a program path for an Exec key: the Desktop Entry spec
-// quotes with double quotes, escapes " ` $ \ inside them with a
+// execArg writes a program path for an Exec key: as it is when it has
+// only characters no launcher reads specially, else quoted. xdg-open's
+// generic fallback (no gio, no kde-open) runs the Exec line without
+// removing quotes, so a quoted path fails there ("Permission denied");
+// a path with spaces needs the quotes for every other launcher.
+func execArg(p string) string {
+	for _, r := range p {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-+", r)) {
+			return quotedExecArg(p)
+		}
+	}
+	return p
+}
+
+// quotedExecArg quotes a program path for an Exec key: the Desktop Entry
+// spec quotes with double quotes, escapes " ` $ \ inside them with a
 // backslash, and then escapes every backslash again as a string value;
 // a literal % is %%.
-func execArg(p string) string {
+func quotedExecArg(p string) string {
 	var b strings.Builder
 	b.WriteByte('"')
 	for _, r := range p {

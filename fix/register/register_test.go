@@ -158,11 +158,12 @@ func TestLinuxRefusesRelativePath(t *testing.T) {
 
 func TestExecArg(t *testing.T) {
 	tests := map[string]string{
-		"/opt/md/maildoctor":   `"/opt/md/maildoctor"`,
-		"/opt/a b/maildoctor":  `"/opt/a b/maildoctor"`,
-		`/opt/$HOME/"q"/b\c`:   `"/opt/\\$HOME/\\"q\\"/b\\\\c"`,
-		"/opt/100%/maildoctor": `"/opt/100%%/maildoctor"`,
-		"/opt/`x`/maildoctor":  "\"/opt/\\\\`x\\\\`/maildoctor\"",
+		"/opt/md/maildoctor":                       `/opt/md/maildoctor`,
+		"/home/a/.local/bin/maildoctor-1.0_x86+64": `/home/a/.local/bin/maildoctor-1.0_x86+64`,
+		"/opt/a b/maildoctor":                      `"/opt/a b/maildoctor"`,
+		`/opt/$HOME/"q"/b\c`:                       `"/opt/\\$HOME/\\"q\\"/b\\\\c"`,
+		"/opt/100%/maildoctor":                     `"/opt/100%%/maildoctor"`,
+		"/opt/`x`/maildoctor":                      "\"/opt/\\\\`x\\\\`/maildoctor\"",
 	}
 	for in, want := range tests {
 		if got := execArg(in); got != want {
@@ -250,4 +251,26 @@ func modTimes(t *testing.T, root string) map[string]int64 {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// xdg-open's generic fallback (no gio, no kde-open) substitutes %u and
+// runs the Exec line split on spaces, quotes and all: the program must be
+// the first word as it is. (A path with spaces keeps its quotes, which
+// gio and kde-open need.)
+func TestExecWorksWithXdgOpenGenericFallback(t *testing.T) {
+	const exe = "/home/anna/.local/bin/maildoctor"
+	entry, err := DesktopEntry(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var exec string
+	for _, l := range strings.Split(string(entry), "\n") {
+		if strings.HasPrefix(l, "Exec=") {
+			exec = strings.TrimPrefix(l, "Exec=")
+		}
+	}
+	argv := strings.Fields(strings.Replace(exec, "%u", "maildoctor://open?email=a%40b.it", 1))
+	if len(argv) != 3 || argv[0] != exe || argv[1] != "open" {
+		t.Errorf("the generic fallback would run %q", argv)
+	}
 }
