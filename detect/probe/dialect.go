@@ -37,6 +37,9 @@ type dialect interface {
 	// open secures conn (implicit TLS or STARTTLS, as sec says) with cfg and
 	// reads the capabilities offered over TLS.
 	open(conn net.Conn, cfg *tls.Config, sec server.Security, step func(budget int64)) (session, error)
+	// upgrade does STARTTLS on conn up to the end of the TLS handshake
+	// and no further: whether a TLS version is agreed.
+	upgrade(conn net.Conn, cfg *tls.Config, step func(budget int64)) error
 }
 
 func dialectFor(p server.Protocol) (dialect, error) {

@@ -72,6 +72,15 @@ func (imapDialect) open(conn net.Conn, cfg *tls.Config, sec server.Security, ste
 	return &imapSession{c: c, capSet: caps}, nil
 }
 
+func (imapDialect) upgrade(conn net.Conn, cfg *tls.Config, step func(int64)) error {
+	c, err := imapclient.NewStartTLS(conn, &imapclient.Options{TLSConfig: cfg})
+	if err != nil {
+		return err
+	}
+	c.Logout()
+	return c.Close()
+}
+
 type imapSession struct {
 	c      *imapclient.Client
 	capSet imap.CapSet

@@ -74,6 +74,19 @@ func (pop3Dialect) open(conn net.Conn, cfg *tls.Config, sec server.Security, ste
 	return &pop3Session{c: c, capList: caps}, nil
 }
 
+func (pop3Dialect) upgrade(conn net.Conn, cfg *tls.Config, step func(int64)) error {
+	c, err := pop3.NewClient(conn)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	step(budgetHandshake)
+	if err := c.StartTLS(cfg); err != nil {
+		return err
+	}
+	return c.QuitNoWait()
+}
+
 type pop3Session struct {
 	c       *pop3.Client
 	capList []string

@@ -213,17 +213,23 @@ func (p *probe) run() {
 	// The version sweep runs beside the main handshake; its answer is
 	// used only if the main handshake says the server speaks TLS.
 	sw := p.startSweep()
+	var state tls.ConnectionState
 	if p.res.Security == server.StartTLS {
+		// The plain-text look and the STARTTLS connection run side by
+		// side; the second counts only if the first found STARTTLS.
+		q := p.speculate(addrs)
 		if !p.plainText(conn) {
+			q.discard()
 			sw.discard()
 			return
 		}
-		if conn, ok = p.connect(addrs); !ok {
+		if state, ok = p.adopt(q); !ok && !q.connected {
 			sw.discard()
 			return
 		}
+	} else {
+		state, ok = p.secure(conn)
 	}
-	state, ok := p.secure(conn)
 	if p.plainPort {
 		sw.discard()
 		// A port the user typed speaks plain text: test it the way a client
@@ -241,6 +247,72 @@ func (p *probe) run() {
 		p.judgeCertificate(state)
 	}
 	p.finishSweep(sw)
+}
+
+// speculation is a STARTTLS endpoint's secured connection, made beside
+// its plain-text look into a Result of its own: its steps and findings
+// join the endpoint's only if the plain-text look found STARTTLS.
+type speculation struct {
+	q         *probe
+	cancel    func()
+	done      chan struct{}
+	connected bool
+	state     tls.ConnectionState
+	ok        bool
+}
+
+func (p *probe) speculate(addrs []string) *speculation {
+	ctx, cancel := context.WithCancel(p.ctx)
+	opt := p.opt
+	opt.Progress = nil
+	q := &probe{ctx: ctx, opt: opt, d: p.d, res: &Result{Endpoint: p.res.Endpoint}}
+	sp := &speculation{q: q, cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(sp.done)
+		conn, ok := q.connect(addrs)
+		if !ok {
+			return
+		}
+		sp.connected = true
+		sp.state, sp.ok = q.secure(conn)
+	}()
+	return sp
+}
+
+func (sp *speculation) discard() {
+	sp.cancel()
+	<-sp.done
+}
+
+// adopt waits for the speculation and takes its steps (telling Progress
+// about them now) and findings into the endpoint's Result.
+func (p *probe) adopt(sp *speculation) (tls.ConnectionState, bool) {
+	<-sp.done
+	defer sp.cancel()
+	q := sp.q.res
+	for _, st := range q.Steps {
+		p.res.Steps = append(p.res.Steps, st)
+		if p.opt.Progress != nil {
+			p.opt.Progress(p.res.Endpoint, st)
+		}
+	}
+	p.res.Findings = append(p.res.Findings, q.Findings...)
+	if q.Address != "" {
+		p.res.Address, p.res.Reachable = q.Address, q.Reachable
+	}
+	if p.res.Greeting == "" {
+		p.res.Greeting = q.Greeting
+	}
+	if q.TLS != nil {
+		p.res.TLS = q.TLS
+	}
+	if q.Capabilities != nil {
+		p.res.Capabilities = q.Capabilities
+	}
+	if q.AuthMechanisms != nil {
+		p.res.AuthMechanisms = q.AuthMechanisms
+	}
+	return sp.state, sp.ok
 }
 
 // resolve returns the addresses to connect to.

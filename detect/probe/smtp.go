@@ -61,6 +61,19 @@ func (smtpDialect) open(conn net.Conn, cfg *tls.Config, sec server.Security, ste
 	return &smtpSession{c: c}, nil
 }
 
+func (smtpDialect) upgrade(conn net.Conn, cfg *tls.Config, step func(int64)) error {
+	c := newSMTPClient(conn)
+	defer c.close()
+	if err := c.hello(); err != nil {
+		return err
+	}
+	if err := c.startTLS(cfg); err != nil {
+		return err
+	}
+	c.quitNoWait()
+	return nil
+}
+
 // smtpClient is the little of SMTP the probe speaks: greeting, EHLO,
 // STARTTLS, AUTH and QUIT. It is its own (not go-smtp's) so that a
 // refused password ends with QUIT alone: go-smtp answers every refusal

@@ -127,7 +127,8 @@ func (p *probe) finishSweep(sw *sweeping) {
 }
 
 // tryVersion reports whether the server agrees TLS version v. Implicit
-// TLS needs nothing but the handshake; STARTTLS the protocol's way to it.
+// TLS needs nothing but the handshake; STARTTLS the protocol's way to it
+// and the handshake.
 func (p *probe) tryVersion(ctx context.Context, addr string, sec server.Security, v uint16) bool {
 	conn, ok := dialQuiet(ctx, addr, p.opt.timeout())
 	if !ok {
@@ -141,12 +142,7 @@ func (p *probe) tryVersion(ctx context.Context, addr string, sec server.Security
 	if sec == server.TLS {
 		return tls.Client(conn, cfg).Handshake() == nil
 	}
-	s, err := p.d.open(conn, cfg, sec, func(budget int64) { conn.step(ctx, p.opt.timeout(), budget) })
-	if err != nil {
-		return false
-	}
-	s.close()
-	return true
+	return p.d.upgrade(conn, cfg, func(budget int64) { conn.step(ctx, p.opt.timeout(), budget) }) == nil
 }
 
 // dialQuiet connects to the address the probe reached, without recording
