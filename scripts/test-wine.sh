@@ -11,6 +11,8 @@
 #    files the Linux tests read), Windows Live Mail's .oeaccount files are
 #    copied into the prefix, and the Windows version is switched with
 #    `winecfg -v`.
+# 3. fix/apply's registry changes (Outlook accounts, TLS 1.2) applied and
+#    undone on a real Wine registry (fix/apply/testdata/wine.sh).
 #
 # Needs: wine, wine64 and golang-1.19 (Debian packages). Usage:
 #   scripts/test-wine.sh            # everything
@@ -99,6 +101,13 @@ scenario win10-outlook2016 win10 outlook2016.reg -- \
 wine reg delete 'HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.2' /f >/dev/null 2>&1 || true
 scenario winxp-outlookexpress winxp64 outlookexpress.reg -- \
 	MAILDOCTOR_WINE_OS="Windows XP" MAILDOCTOR_WINE_TLS12=no MAILDOCTOR_WINE_CLIENTS="outlook-express:1"
+
+echo "== fix/apply under Wine: Outlook and TLS 1.2 registry changes and their undo"
+if "$root/fix/apply/testdata/wine.sh" >"$work/apply.log" 2>&1; then
+	echo "ok   fix/apply ($(grep -c -- '--- PASS' "$work/apply.log" || true) passed)"
+else
+	echo "FAIL fix/apply"; cat "$work/apply.log"; fail=1
+fi
 
 echo "== test-wine took $(( $(date +%s) - start )) s"
 if [ "$fail" != 0 ]; then
