@@ -18,7 +18,9 @@ if [ "$mode" = screenshots ]; then
 	want+=(xvfb imagemagick)
 fi
 if [ "$mode" = test ]; then
-	want+=(dovecot-imapd dovecot-pop3d dovecot-submissiond golang-1.19-go openssl)
+	# Postfix with Cyrus SASL: the real submission server most providers
+	# run (internal/postfixtest starts its own, like Dovecot).
+	want+=(dovecot-imapd dovecot-pop3d dovecot-submissiond golang-1.19-go openssl postfix sasl2-bin libsasl2-modules)
 fi
 
 missing=()
