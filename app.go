@@ -11,6 +11,8 @@ import (
 	"fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/lang"
 
+	"app.maildoctor/localeenv"
+
 	"maildoctor.app/maildoctor/assets"
 	"maildoctor.app/maildoctor/detect/check"
 	"maildoctor.app/maildoctor/detect/compat"
@@ -41,6 +43,10 @@ func runApp(supportLink string) int {
 	if err := lang.AddTranslationsForLocale([]byte(fyneItalian), fyne.Locale("it")); err != nil {
 		fyne.LogError("loading translations", err)
 	}
+	// Read while localeenv still shows Fyne "C" for "C.UTF-8" (which it
+	// cannot parse), then give the user's locale back to what we start.
+	systemLang := lang.SystemLocale().LanguageString()
+	localeenv.Restore()
 	cat, err := i18n.Load(assets.Translations, "translation")
 	if err != nil {
 		fyne.LogError("loading translations", err)
@@ -74,7 +80,7 @@ func runApp(supportLink string) int {
 			defer cancel()
 			return discover.LoadProfile(ctx, url, nil)
 		},
-		Lang:    a.Preferences().StringWithFallback("lang", lang.SystemLocale().LanguageString()),
+		Lang:    a.Preferences().StringWithFallback("lang", systemLang),
 		Version: version,
 	})
 	host.tr = ui.Translator

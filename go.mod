@@ -3,6 +3,7 @@ module maildoctor.app/maildoctor
 go 1.19
 
 require (
+	app.maildoctor/localeenv v0.0.0
 	fyne.io/fyne/v2 v2.7.1
 	github.com/emersion/go-imap/v2 v2.0.0-beta.8
 	github.com/emersion/go-sasl v0.0.0-20241020182733-b788ff22d5a6
@@ -44,3 +45,7 @@ require (
 	golang.org/x/text v0.22.0 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 )
+
+// localeenv must be initialised before Fyne (see its package comment): a
+// module of its own, whose path sorts before fyne.io.
+replace app.maildoctor/localeenv => ./localeenv

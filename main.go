@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 
+	"app.maildoctor/localeenv"
 	"golang.org/x/term"
 
 	"maildoctor.app/maildoctor/cli"
@@ -24,15 +25,30 @@ func main() {
 	}
 	switch {
 	case len(os.Args) < 2:
-		os.Exit(runApp(""))
-	case os.Args[1] == "open":
+		os.Exit(startApp("", env))
+	case os.Args[1] == "open" && !cli.WantsHelp(os.Args[2:]):
 		if len(os.Args) != 3 {
 			fmt.Fprintln(os.Stderr, "maildoctor open: give one support link (maildoctor://open?email=…)")
 			os.Exit(cli.ExitUsage)
 		}
-		os.Exit(runApp(os.Args[2]))
+		os.Exit(startApp(os.Args[2], env))
 	}
+	// The command line loads no Fyne translations: the user's locale can
+	// come back at once.
+	localeenv.Restore()
 	os.Exit(cli.Run(ctx, os.Args[1:], env))
+}
+
+// startApp opens the window, or says in one line that there is no
+// display to open it on (a server, an SSH session) instead of the
+// graphics library's panic.
+func startApp(supportLink string, env cli.Env) int {
+	if !haveDisplay(os.Getenv) {
+		localeenv.Restore()
+		cli.NoDisplay(env)
+		return cli.ExitUsage
+	}
+	return runApp(supportLink)
 }
 
 // askPassword reads a password on the terminal without echo.

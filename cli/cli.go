@@ -49,13 +49,6 @@ func usagef(format string, a ...interface{}) error {
 // problemsError means the command ran and found problems: exit 1.
 var errProblems = errors.New("problems found")
 
-const usage = `usage:
-  maildoctor check EMAIL [--password-stdin | --ask-password] [--imap HOST[:PORT]] [--pop3 HOST[:PORT]]
-                         [--smtp HOST[:PORT]] [--resolve HOST:ADDR]... [--profile FILE|URL]
-                         [--trust-host HOST]... [--timeout DURATION] [--deadline DURATION]
-                         [--json] [--code] [--lang it|en]
-` + auditUsage
-
 // Run executes one command line (without the program name) and returns
 // the exit code.
 func Run(ctx context.Context, args []string, env Env) int {
@@ -63,8 +56,15 @@ func Run(ctx context.Context, args []string, env Env) int {
 	// (output.go).
 	env = terminalEnv(env)
 	if len(args) == 0 {
-		fmt.Fprintln(env.Stderr, usage)
+		tr, err := translator("", env)
+		if err != nil {
+			return exitCode(err, "", env.Stderr)
+		}
+		writeHelp(env.Stderr, tr)
 		return ExitUsage
+	}
+	if _, ok := findCommand(args[0]); ok && args[0] != "help" && WantsHelp(args[1:]) {
+		return exitCode(runHelp(args[0], args[1:], env), args[0], env.Stderr)
 	}
 	var err error
 	switch args[0] {
@@ -80,9 +80,14 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = runReport(ctx, args[1:], env)
 	case "audit":
 		err = runAudit(ctx, args[1:], env)
-	case "help", "-h", "--help":
-		fmt.Fprintln(env.Stdout, usage)
-		return ExitOK
+	case "help", "-h", "--help", "-help":
+		name := ""
+		if len(args) > 1 && !strings.HasPrefix(args[1], "-") {
+			name = args[1]
+		} else if args[0] == "help" && WantsHelp(args[1:]) {
+			name = "help"
+		}
+		err = runHelp(name, args[1:], env)
 	default:
 		err = usagef("unknown command %q (try: maildoctor help)", args[0])
 	}

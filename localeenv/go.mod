@@ -1,0 +1,3 @@
+module app.maildoctor/localeenv
+
+go 1.19
