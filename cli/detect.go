@@ -192,7 +192,7 @@ func renderClient(w io.Writer, c *clients.Client, t func(string, ...string) stri
 }
 
 func hasStoreFinding(fs []finding.Finding) bool {
-	return finding.Has(fs, clients.IDStoreUnreadable) || finding.Has(fs, clients.IDStoreBroken)
+	return finding.Has(fs, finding.ClientStoreUnreadable) || finding.Has(fs, finding.ClientStoreBroken)
 }
 
 func serverLine(label string, s *clients.Server, t func(string, ...string) string) string {

@@ -349,7 +349,7 @@ func (s *accountScreen) renderReport() {
 		var cards []fyne.CanvasObject
 		for _, f := range group.findings {
 			cards = append(cards, u.findingCard(f, func() { u.Select(TabFix) }))
-			if f.ID == "auth.host_not_trusted" {
+			if f.ID == finding.AuthHostNotTrusted {
 				if a := u.hostAction(f); a != nil {
 					cards = append(cards, a)
 				}
@@ -367,7 +367,7 @@ func (s *accountScreen) renderReport() {
 
 // importance orders findings of the same severity for the headline:
 // what stops the mail first, the account's settings next, the rest after.
-var importance = []string{"auth.failed", "dns.", "tcp.", "protocol.", "tls.", "cert.", "clock.", "implicit.", "gui.starttls_closing", "starttls.", "plain.", "auth."}
+var importance = []string{finding.AuthFailed, "dns.", "tcp.", "protocol.", "tls.", "cert.", "clock.", "implicit.", finding.GUIStartTLSClosing, "starttls.", "plain.", "auth."}
 
 func rankOf(id string) int {
 	for i, p := range importance {
@@ -422,7 +422,7 @@ func startTLSOnly(rep *check.Report) bool {
 		return false
 	}
 	for _, f := range rep.Findings {
-		if f.Severity == finding.Fail && f.ID != "implicit.unavailable" && !strings.HasPrefix(f.ID, "tcp.") {
+		if f.Severity == finding.Fail && f.ID != finding.ImplicitUnavailable && !strings.HasPrefix(f.ID, "tcp.") {
 			return false
 		}
 	}
@@ -456,7 +456,7 @@ func (s *accountScreen) closingFindings(rep *check.Report) []finding.Finding {
 		if r.Security != server.StartTLS || !endpointWorks(r) {
 			continue
 		}
-		out = append(out, finding.New("gui.starttls_closing", finding.Warn, r.Addr(),
+		out = append(out, finding.New(finding.GUIStartTLSClosing, finding.Warn, r.Addr(),
 			"protocol", strings.ToUpper(string(r.Protocol)), "port", strconv.Itoa(r.Port), "date", date,
 			"tls_port", strconv.Itoa(server.DefaultPort(r.Protocol, server.TLS))))
 	}

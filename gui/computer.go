@@ -49,7 +49,7 @@ func (s *computerScreen) load() {
 	u.background(func() {
 		c, err := u.deps.Computer(u.ctx)
 		if err != nil {
-			c = &scan.Report{Findings: []finding.Finding{finding.New("gui.computer_failed", finding.Warn, "").WithEvidence(err.Error())}}
+			c = &scan.Report{Findings: []finding.Finding{finding.New(finding.GUIComputerFailed, finding.Warn, "").WithEvidence(err.Error())}}
 		}
 		u.do(func() {
 			u.computer = c

@@ -169,7 +169,7 @@ func (s *fixScreen) render() {
 			}
 			s.stopBusy()
 			if err != nil {
-				s.show(u.findingCard(u.localize([]finding.Finding{finding.New("gui.plan_failed", finding.Warn, "", "email", req.Email).WithEvidence(err.Error())})[0], nil))
+				s.show(u.findingCard(u.localize([]finding.Finding{finding.New(finding.GUIPlanFailed, finding.Warn, "", "email", req.Email).WithEvidence(err.Error())})[0], nil))
 				return
 			}
 			s.plan = p

@@ -105,7 +105,7 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 	servers := withCounterparts(found.Servers)
 	var global []finding.Finding
 	if len(servers) == 0 {
-		global = append(global, finding.New("discovery.nothing_found", finding.Fail, "", "domain", found.Domain))
+		global = append(global, finding.New(finding.DiscoveryNothingFound, finding.Fail, "", "domain", found.Domain))
 	}
 	popt := probe.Options{Timeout: opt.Timeout, Roots: opt.Roots, Resolve: opt.Resolve, Now: opt.Now, Progress: scrubbedProgress(opt.Progress, secretForms(opt, servers))}
 	popt.Owns = certOwner(opt.Trust, found.Domain)
@@ -119,7 +119,7 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 	// The clock, not ctx.Err: steps that end at the deadline may return a
 	// moment before the context's own timer marks it done.
 	if !time.Now().Before(deadline) {
-		global = append(global, finding.New("check.deadline", finding.Warn, "", "seconds", strconv.Itoa(int(opt.deadline().Seconds()))))
+		global = append(global, finding.New(finding.CheckDeadline, finding.Warn, "", "seconds", strconv.Itoa(int(opt.deadline().Seconds()))))
 	}
 	settleClosedStartTLS(rep.Endpoints)
 	rep.Findings = collect(rep.Endpoints, global)

@@ -22,10 +22,10 @@ func crossFindings(results []*probe.Result, manual map[server.Protocol]string) [
 		name := strings.ToUpper(string(p))
 		switch {
 		case !tlsWorks && stWorks:
-			fs = append(fs, finding.New("implicit.unavailable", finding.Fail, tls.Addr(),
+			fs = append(fs, finding.New(finding.ImplicitUnavailable, finding.Fail, tls.Addr(),
 				"protocol", name, "port", strconv.Itoa(tls.Port), "starttls_port", strconv.Itoa(starttls.Port)))
 		case tlsWorks && stWorks && manualStartTLS(manual, p):
-			fs = append(fs, finding.New("starttls.in_use", finding.Warn, starttls.Addr(),
+			fs = append(fs, finding.New(finding.StartTLSInUse, finding.Warn, starttls.Addr(),
 				"protocol", name, "port", strconv.Itoa(starttls.Port), "tls_port", strconv.Itoa(tls.Port)))
 		}
 	}

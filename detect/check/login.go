@@ -38,12 +38,12 @@ const (
 // endpoint when the implicit-TLS one qualifies.
 func loginAll(ctx context.Context, servers []discover.Server, wait func(int) *probe.Result, opt Options, popt probe.Options) []finding.Finding {
 	if opt.Password == nil {
-		return []finding.Finding{finding.New("auth.skipped", finding.Info, "", "reason", skipNoPassword)}
+		return []finding.Finding{finding.New(finding.AuthSkipped, finding.Info, "", "reason", skipNoPassword)}
 	}
 	var fs []finding.Finding
 	pass := *opt.Password
 	if strings.TrimSpace(pass) != pass {
-		fs = append(fs, finding.New("auth.password_spaces", finding.Warn, ""))
+		fs = append(fs, finding.New(finding.AuthPasswordSpaces, finding.Warn, ""))
 	}
 	pol := opt.Trust
 	// The first login runs alone. The others open their connections at
@@ -151,7 +151,7 @@ func offersLogin(r *probe.Result) bool {
 }
 
 func skipped(addr, reason string, p server.Protocol) finding.Finding {
-	return finding.New("auth.skipped", finding.Info, addr, "reason", reason, "protocol", strings.ToUpper(string(p)))
+	return finding.New(finding.AuthSkipped, finding.Info, addr, "reason", reason, "protocol", strings.ToUpper(string(p)))
 }
 
 // notTrusted is the finding for an endpoint that was probed but not given
@@ -165,7 +165,7 @@ func notTrusted(res *probe.Result, servers []discover.Server) finding.Finding {
 			src = string(s.Source)
 		}
 	}
-	return finding.New("auth.host_not_trusted", finding.Warn, res.Addr(),
+	return finding.New(finding.AuthHostNotTrusted, finding.Warn, res.Addr(),
 		"host", res.Host, "host_unicode", discover.UnicodeHost(res.Host),
 		"protocol", strings.ToUpper(string(res.Protocol)), "source", src)
 }

@@ -60,13 +60,13 @@ func serverFindings(s *Server) []finding.Finding {
 	tlsPort := strconv.Itoa(server.DefaultPort(s.Protocol, server.TLS))
 	switch s.Security {
 	case server.StartTLS:
-		return []finding.Finding{finding.New("starttls.in_use", finding.Warn, ep,
+		return []finding.Finding{finding.New(finding.StartTLSInUse, finding.Warn, ep,
 			"protocol", protoName(s.Protocol), "port", port, "tls_port", tlsPort, "source", "client")}
 	case server.None:
-		return []finding.Finding{finding.New("account.plaintext", finding.Fail, ep,
+		return []finding.Finding{finding.New(finding.AccountPlaintext, finding.Fail, ep,
 			"protocol", protoName(s.Protocol), "host", s.Host, "port", port, "tls_port", tlsPort)}
 	case server.Auto:
-		return []finding.Finding{finding.New("account.auto_security", finding.Warn, ep,
+		return []finding.Finding{finding.New(finding.AccountAutoSecurity, finding.Warn, ep,
 			"protocol", protoName(s.Protocol), "host", s.Host, "port", port, "tls_port", tlsPort)}
 	}
 	return nil
@@ -113,7 +113,7 @@ func hostMismatch(p *discover.Profile, email string, s *Server) (finding.Finding
 	if want == nil {
 		return finding.Finding{}, false
 	}
-	return finding.New("account.host_mismatch", finding.Warn, s.Addr(),
+	return finding.New(finding.AccountHostMismatch, finding.Warn, s.Addr(),
 		"protocol", protoName(s.Protocol), "host", s.Host,
 		"expected", fillPlaceholders(want.Host, email), "expected_port", strconv.Itoa(want.Port),
 		"provider", p.DisplayName), true

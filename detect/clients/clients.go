@@ -117,29 +117,19 @@ func (s *Server) Endpoint() server.Endpoint {
 	return server.Endpoint{Protocol: s.Protocol, Host: s.Host, Port: s.Port, Security: s.Security}
 }
 
-// Finding ids produced about clients and accounts.
-const (
-	IDStoreUnreadable = "client.store_unreadable"
-	IDStoreBroken     = "client.store_broken"
-	IDPlaintext       = "account.plaintext"
-	IDAutoSecurity    = "account.auto_security"
-	IDHostMismatch    = "account.host_mismatch"
-	IDStartTLS        = "starttls.in_use"
-)
-
 // StoreUnreadable is the finding for a client whose accounts cannot be
 // read: reason is "permission" (macOS Full Disk Access and the like),
 // "proprietary" (an undocumented or encrypted store) or "cloud" (the
 // settings live at the vendor). Detection says so rather than guess.
 func StoreUnreadable(clientID, reason, path string) finding.Finding {
-	return finding.New("client.store_unreadable", finding.Info, clientID, "reason", reason, "path", path)
+	return finding.New(finding.ClientStoreUnreadable, finding.Info, clientID, "reason", reason, "path", path)
 }
 
 // StoreBroken is the finding for a settings file that exists but could
 // not be read or parsed (truncated, binary garbage, over 16 MiB): the
 // accounts in it are missing from the list.
 func StoreBroken(clientID, path string, err error) finding.Finding {
-	f := finding.New("client.store_broken", finding.Warn, clientID, "path", path)
+	f := finding.New(finding.ClientStoreBroken, finding.Warn, clientID, "path", path)
 	if err != nil {
 		f = f.WithEvidence(err.Error())
 	}

@@ -91,6 +91,16 @@ func Has(fs []Finding, id string) bool {
 	return false
 }
 
+// First returns the first finding in fs with that id (for any endpoint).
+func First(fs []Finding, id string) (Finding, bool) {
+	for _, f := range fs {
+		if f.ID == id {
+			return f, true
+		}
+	}
+	return Finding{}, false
+}
+
 // Sort orders findings worst first, then by endpoint and id, so every
 // rendering lists them the same way.
 func Sort(fs []Finding) {

@@ -73,7 +73,7 @@ const clockSlack = 5 * time.Minute
 // customer where to send the password.
 func judgeCertificate(host string, chain []*x509.Certificate, roots *x509.CertPool, now time.Time, ep string, owns func(string) bool) (*CertInfo, []finding.Finding) {
 	if len(chain) == 0 {
-		return nil, []finding.Finding{finding.New("tls.handshake_failed", finding.Fail, ep, "reason", "no certificate")}
+		return nil, []finding.Finding{finding.New(finding.TLSHandshakeFailed, finding.Fail, ep, "reason", "no certificate")}
 	}
 	leaf := chain[0]
 	names := certNames(leaf)
@@ -111,13 +111,13 @@ func judgeCertificate(host string, chain []*x509.Certificate, roots *x509.CertPo
 	}
 	if !info.Trusted {
 		if info.SelfSigned {
-			add("cert.self_signed", finding.Fail, "subject", finding.Clip(leaf.Subject.CommonName, maxCertText))
+			add(finding.CertSelfSigned, finding.Fail, "subject", finding.Clip(leaf.Subject.CommonName, maxCertText))
 		} else {
-			add("cert.untrusted", finding.Fail, "issuer", finding.Clip(issuerName(leaf), maxCertText))
+			add(finding.CertUntrusted, finding.Fail, "issuer", finding.Clip(issuerName(leaf), maxCertText))
 		}
 	}
 	if info.Intercepted != "" {
-		add("cert.intercepted", finding.Warn, "vendor", info.Intercepted)
+		add(finding.CertIntercepted, finding.Warn, "vendor", info.Intercepted)
 	}
 	if !info.HostnameMatch {
 		kv := []string{"host", host}
@@ -135,21 +135,21 @@ func judgeCertificate(host string, chain []*x509.Certificate, roots *x509.CertPo
 		if !info.Trusted {
 			kv = append(kv, "unverified", "yes")
 		}
-		add("cert.hostname_mismatch", finding.Fail, kv...)
+		add(finding.CertHostnameMismatch, finding.Fail, kv...)
 	}
 	timeOK := true
 	switch {
 	case now.Before(leaf.NotBefore.Add(-clockSlack)):
 		timeOK = false
-		add("cert.not_yet_valid", finding.Fail, "from", leaf.NotBefore.UTC().Format("2006-01-02 15:04 MST"))
-		add("clock.skew", finding.Fail, "now", now.Format("2006-01-02 15:04 MST"),
+		add(finding.CertNotYetValid, finding.Fail, "from", leaf.NotBefore.UTC().Format("2006-01-02 15:04 MST"))
+		add(finding.ClockSkew, finding.Fail, "now", now.Format("2006-01-02 15:04 MST"),
 			"from", leaf.NotBefore.UTC().Format("2006-01-02 15:04 MST"))
 	case now.After(leaf.NotAfter):
 		timeOK = false
-		add("cert.expired", finding.Fail, "date", leaf.NotAfter.UTC().Format("2006-01-02"),
+		add(finding.CertExpired, finding.Fail, "date", leaf.NotAfter.UTC().Format("2006-01-02"),
 			"days", strconv.Itoa(-info.DaysLeft))
 	case info.DaysLeft < expiresSoonDays:
-		add("cert.expires_soon", finding.Warn, "date", leaf.NotAfter.UTC().Format("2006-01-02"),
+		add(finding.CertExpiresSoon, finding.Warn, "date", leaf.NotAfter.UTC().Format("2006-01-02"),
 			"days", strconv.Itoa(info.DaysLeft))
 	}
 	info.valid = timeOK && info.Trusted

@@ -140,7 +140,7 @@ func (s *imapSession) inspect(step func(int64)) (*Account, []finding.Finding) {
 		acc.Folders = len(list)
 		acc.SentFolder = sentFolder(list)
 		if acc.SentFolder == "" {
-			fs = append(fs, finding.New("imap.no_sent_folder", finding.Warn, ""))
+			fs = append(fs, finding.New(finding.IMAPNoSentFolder, finding.Warn, ""))
 		}
 	}
 	if quotaCmd != nil {
@@ -203,7 +203,7 @@ func quotaFinding(acc *Account) (finding.Finding, bool) {
 	if pct < 90 {
 		return finding.Finding{}, false
 	}
-	return finding.New("imap.quota_nearly_full", finding.Warn, "",
+	return finding.New(finding.IMAPQuotaNearlyFull, finding.Warn, "",
 		"percent", strconv.FormatInt(pct, 10), "limit_mb", strconv.FormatInt(acc.QuotaLimitKB/1024, 10)), true
 }
 

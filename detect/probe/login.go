@@ -70,7 +70,7 @@ func (p *probe) login(cred Credentials) error {
 	}
 	if err != nil {
 		p.record(StepLogin, start, err, "")
-		p.res.fail("auth.error", finding.Warn, err)
+		p.res.fail(finding.AuthError, finding.Warn, err)
 		return err
 	}
 	sc.step(p.ctx, p.opt.timeout(), budgetGreeting)
@@ -82,20 +82,20 @@ func (p *probe) login(cred Credentials) error {
 	case errors.Is(err, errNoMechanism):
 		// Nothing was sent: the server never asked for a password.
 		p.res.Auth = "skipped"
-		if !finding.Has(p.res.Findings, "smtp.auth_not_offered") {
-			p.res.fail("smtp.auth_not_offered", finding.Fail, nil)
+		if !finding.Has(p.res.Findings, finding.SMTPAuthNotOffered) {
+			p.res.fail(finding.SMTPAuthNotOffered, finding.Fail, nil)
 		}
 		return err
 	case err == nil:
 		p.res.Auth = "ok"
-		p.res.fail("auth.ok", finding.OK, nil, "user", cred.User)
+		p.res.fail(finding.AuthOK, finding.OK, nil, "user", cred.User)
 	case errors.As(err, &ae):
 		p.res.Auth = "failed"
-		p.res.fail("auth.failed", finding.Fail, err, "user", cred.User, "spaces", yesNo(spaces))
+		p.res.fail(finding.AuthFailed, finding.Fail, err, "user", cred.User, "spaces", yesNo(spaces))
 		return err
 	default:
 		p.res.Auth = "failed"
-		p.res.fail("auth.error", finding.Warn, err)
+		p.res.fail(finding.AuthError, finding.Warn, err)
 		return err
 	}
 	mstart := time.Now()

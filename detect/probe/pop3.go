@@ -148,7 +148,7 @@ func (s *pop3Session) inspect(step func(int64)) (*Account, []finding.Finding) {
 	}
 	// When CAPA already lacked UIDL, the probe has said so.
 	if !uidl && pe != nil && (len(s.capList) == 0 || pop3.HasCapability(s.capList, "UIDL")) {
-		fs = append(fs, finding.New("pop3.no_uidl", finding.Warn, ""))
+		fs = append(fs, finding.New(finding.POP3NoUIDL, finding.Warn, ""))
 	}
 	return acc, fs
 }

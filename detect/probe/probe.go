@@ -181,14 +181,14 @@ func Probe(ctx context.Context, ep server.Endpoint, opt Options) *Result {
 	res := &Result{Endpoint: ep, Auth: "skipped"}
 	d, err := dialectFor(ep.Protocol)
 	if err != nil {
-		res.fail("protocol.unexpected", finding.Fail, err)
+		res.fail(finding.ProtocolUnexpected, finding.Fail, err)
 		return res
 	}
 	p := &probe{ctx: ctx, opt: opt, d: d, res: res}
 	p.run()
 	res.ElapsedMS = time.Since(start).Milliseconds()
 	if len(res.Findings) == 0 || finding.Worst(res.Findings) == finding.OK {
-		res.add(finding.New("endpoint.ok", finding.OK, ep.Addr(),
+		res.add(finding.New(finding.EndpointOK, finding.OK, ep.Addr(),
 			"protocol", protocolName(ep.Protocol), "port", strconv.Itoa(ep.Port), "version", negotiated(res)))
 	}
 	return res
@@ -333,9 +333,9 @@ func (p *probe) resolve() ([]string, bool) {
 	if err != nil {
 		var dnsErr *net.DNSError
 		if errors.As(err, &dnsErr) && (dnsErr.IsTimeout || dnsErr.IsTemporary) && !dnsErr.IsNotFound {
-			p.res.fail("dns.failed", finding.Fail, err, "host", p.res.Host)
+			p.res.fail(finding.DNSFailed, finding.Fail, err, "host", p.res.Host)
 		} else {
-			p.res.fail("dns.not_found", finding.Fail, err, "host", p.res.Host)
+			p.res.fail(finding.DNSNotFound, finding.Fail, err, "host", p.res.Host)
 		}
 		return nil, false
 	}
@@ -371,11 +371,11 @@ func (p *probe) connect(addrs []string) (*stepConn, bool) {
 	p.record(StepConnect, start, lastErr, "")
 	switch kind := classifyNet(lastErr); kind {
 	case kindRefused:
-		p.res.fail("tcp.refused", finding.Fail, lastErr, "port", strconv.Itoa(p.res.Port))
+		p.res.fail(finding.TCPRefused, finding.Fail, lastErr, "port", strconv.Itoa(p.res.Port))
 	case kindCancelled:
-		p.res.fail("check.cancelled", finding.Info, lastErr)
+		p.res.fail(finding.CheckCancelled, finding.Info, lastErr)
 	default:
-		p.res.fail("tcp.timeout", finding.Fail, lastErr, "port", strconv.Itoa(p.res.Port))
+		p.res.fail(finding.TCPTimeout, finding.Fail, lastErr, "port", strconv.Itoa(p.res.Port))
 	}
 	return nil, false
 }
@@ -400,10 +400,10 @@ func (p *probe) plainText(conn *stepConn) bool {
 	offered := h.startTLS
 	p.res.StartTLSOffered = &offered
 	if h.loginInClear {
-		p.res.fail("plain.login_allowed", finding.Warn, nil, "protocol", protocolName(p.res.Protocol))
+		p.res.fail(finding.PlainLoginAllowed, finding.Warn, nil, "protocol", protocolName(p.res.Protocol))
 	}
 	if !offered {
-		p.res.fail("starttls.not_offered", finding.Fail, nil, "protocol", protocolName(p.res.Protocol))
+		p.res.fail(finding.StartTLSNotOffered, finding.Fail, nil, "protocol", protocolName(p.res.Protocol))
 		return false
 	}
 	return true
@@ -443,10 +443,10 @@ func (p *probe) secure(conn *stepConn) (tls.ConnectionState, bool) {
 	p.res.Capabilities = s.caps()
 	p.res.AuthMechanisms = s.authMechanisms()
 	if p.res.Protocol == server.SMTP && len(p.res.AuthMechanisms) == 0 {
-		p.res.fail("smtp.auth_not_offered", finding.Fail, nil)
+		p.res.fail(finding.SMTPAuthNotOffered, finding.Fail, nil)
 	}
 	if p.res.Protocol == server.POP3 && len(s.caps()) > 0 && !hasWord(s.caps(), "UIDL") {
-		p.res.fail("pop3.no_uidl", finding.Warn, nil)
+		p.res.fail(finding.POP3NoUIDL, finding.Warn, nil)
 	}
 	return state, true
 }
@@ -470,44 +470,44 @@ func (p *probe) tlsFailure(conn *stepConn, err error, state tls.ConnectionState)
 	_, standard := server.SecurityForPort(p.res.Protocol, p.res.Port)
 	switch {
 	case p.ctx.Err() != nil:
-		p.res.fail("check.cancelled", finding.Info, err)
+		p.res.fail(finding.CheckCancelled, finding.Info, err)
 	case p.res.Security == server.TLS && !standard && plainGreetingFor(p.res.Protocol, conn.firstRead()):
 		p.plainPort = true
 	case errors.As(err, &starttlsRefused):
-		p.res.fail("starttls.not_offered", finding.Fail, err, "protocol", protocolName(p.res.Protocol))
+		p.res.fail(finding.StartTLSNotOffered, finding.Fail, err, "protocol", protocolName(p.res.Protocol))
 	case timedOut(conn, err) && len(conn.firstRead()) == 0:
-		p.res.fail("protocol.no_answer", finding.Fail, err, "port", strconv.Itoa(p.res.Port))
+		p.res.fail(finding.ProtocolNoAnswer, finding.Fail, err, "port", strconv.Itoa(p.res.Port))
 	case timedOut(conn, err) && describeAnswer(conn.firstRead()) == "tls":
-		p.res.fail("protocol.too_slow", finding.Fail, err, "port", strconv.Itoa(p.res.Port))
+		p.res.fail(finding.ProtocolTooSlow, finding.Fail, err, "port", strconv.Itoa(p.res.Port))
 	case looksNotTLS(err, conn.firstRead()):
 		p.protocolFailure(conn, err)
 	default:
-		p.res.fail("tls.handshake_failed", finding.Fail, err, "reason", handshakeReason(err))
+		p.res.fail(finding.TLSHandshakeFailed, finding.Fail, err, "reason", handshakeReason(err))
 	}
 }
 
 // worthSweeping says whether the server speaks TLS at all: after a failed
 // handshake the sweep tells which versions it would have accepted.
 func (p *probe) worthSweeping() bool {
-	return finding.Has(p.res.Findings, "tls.handshake_failed")
+	return finding.Has(p.res.Findings, finding.TLSHandshakeFailed)
 }
 
 // protocolFailure reports a server that answered, but not as expected.
 func (p *probe) protocolFailure(conn *stepConn, err error) {
 	first := conn.firstRead()
 	if timedOut(conn, err) && len(first) == 0 && p.ctx.Err() == nil {
-		p.res.fail("protocol.no_answer", finding.Fail, err, "port", strconv.Itoa(p.res.Port))
+		p.res.fail(finding.ProtocolNoAnswer, finding.Fail, err, "port", strconv.Itoa(p.res.Port))
 		return
 	}
 	if p.ctx.Err() != nil {
-		p.res.fail("check.cancelled", finding.Info, err)
+		p.res.fail(finding.CheckCancelled, finding.Info, err)
 		return
 	}
 	if timedOut(conn, err) && describeAnswer(first) != "garbage" && describeAnswer(first) != "http" {
-		p.res.fail("protocol.too_slow", finding.Fail, err, "port", strconv.Itoa(p.res.Port))
+		p.res.fail(finding.ProtocolTooSlow, finding.Fail, err, "port", strconv.Itoa(p.res.Port))
 		return
 	}
-	f := finding.New("protocol.unexpected", finding.Fail, p.res.Addr(),
+	f := finding.New(finding.ProtocolUnexpected, finding.Fail, p.res.Addr(),
 		"protocol", protocolName(p.res.Protocol), "port", strconv.Itoa(p.res.Port), "got", describeAnswer(first))
 	p.res.add(f.WithEvidence(fmt.Sprintf("%v; first bytes: %q", err, printable(first, 80))))
 }

@@ -168,13 +168,13 @@ func (p *probe) judgeVersions(accepted map[string]bool) {
 	}
 	switch best {
 	case "":
-		if !finding.Has(p.res.Findings, "tls.handshake_failed") {
-			p.res.fail("tls.handshake_failed", finding.Fail, nil, "reason", "no TLS version agreed")
+		if !finding.Has(p.res.Findings, finding.TLSHandshakeFailed) {
+			p.res.fail(finding.TLSHandshakeFailed, finding.Fail, nil, "reason", "no TLS version agreed")
 		}
 	case "1.0", "1.1":
-		p.res.fail("tls.legacy_only", finding.Fail, nil, "version", best)
+		p.res.fail(finding.TLSLegacyOnly, finding.Fail, nil, "version", best)
 	case "1.2":
-		p.res.fail("tls.no_tls13", finding.Info, nil)
+		p.res.fail(finding.TLSNoTLS13, finding.Info, nil)
 	}
 }
 

@@ -10,7 +10,7 @@ import (
 )
 
 func unreadable(what string) finding.Finding {
-	return finding.New("os.unreadable", finding.Info, "", "what", what)
+	return finding.New(finding.OSUnreadable, finding.Info, "", "what", what)
 }
 
 // DetectLinux describes a Linux (or other Unix) system from os-release,

@@ -175,13 +175,6 @@ type Info struct {
 	Findings []finding.Finding `json:"findings,omitempty"`
 }
 
-// Finding ids produced here.
-const (
-	IDTLS12Disabled    = "os.tls12_disabled"
-	IDTLS12Unsupported = "os.tls12_unsupported"
-	IDUnreadable       = "os.unreadable"
-)
-
 // Detect describes the computer p.
 func Detect(p *Platform) *Info {
 	var info *Info
@@ -203,9 +196,9 @@ func Detect(p *Platform) *Info {
 func tlsFindings(info *Info) []finding.Finding {
 	switch info.TLS.V12 {
 	case Off:
-		return []finding.Finding{finding.New("os.tls12_disabled", finding.Fail, "", "os", info.Name, "family", info.Family)}
+		return []finding.Finding{finding.New(finding.OSTLS12Disabled, finding.Fail, "", "os", info.Name, "family", info.Family)}
 	case No:
-		return []finding.Finding{finding.New("os.tls12_unsupported", finding.Fail, "", "os", info.Name, "family", info.Family)}
+		return []finding.Finding{finding.New(finding.OSTLS12Unsupported, finding.Fail, "", "os", info.Name, "family", info.Family)}
 	}
 	return nil
 }

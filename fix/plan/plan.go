@@ -147,13 +147,13 @@ func (b *builder) status() Status {
 		return StatusUnsupported
 	case b.blocked(b.p.Incoming) || b.blocked(b.p.Outgoing):
 		return StatusBlocked
-	case b.in.Account == nil && !finding.Has(b.in.Findings, "starttls.in_use"):
+	case b.in.Account == nil && !finding.Has(b.in.Findings, finding.StartTLSInUse):
 		return StatusCheck
 	case b.in.Account == nil:
 		return StatusChange
 	case b.differs(b.in.Account.Incoming, b.p.Incoming), b.differs(b.in.Account.Outgoing, b.p.Outgoing),
-		finding.Has(b.in.Findings, "starttls.in_use"), finding.Has(b.in.Findings, clients.IDPlaintext),
-		finding.Has(b.in.Findings, clients.IDAutoSecurity), finding.Has(b.in.Findings, clients.IDHostMismatch):
+		finding.Has(b.in.Findings, finding.StartTLSInUse), finding.Has(b.in.Findings, finding.AccountPlaintext),
+		finding.Has(b.in.Findings, finding.AccountAutoSecurity), finding.Has(b.in.Findings, finding.AccountHostMismatch):
 		return StatusChange
 	}
 	return StatusOK
@@ -162,7 +162,7 @@ func (b *builder) status() Status {
 // blocked: implicit TLS for the protocol does not answer from here while
 // STARTTLS does (implicit.unavailable).
 func (b *builder) blocked(ep *server.Endpoint) bool {
-	return ep != nil && b.finding("implicit.unavailable", ep.Protocol) != nil
+	return ep != nil && b.finding(finding.ImplicitUnavailable, ep.Protocol) != nil
 }
 
 // finding returns the first finding with the id about protocol p (by its
@@ -315,7 +315,7 @@ func (b *builder) change() []Step {
 
 func (b *builder) password() []Step {
 	var out []Step
-	if f := firstWithID(b.in.Findings, "auth.failed"); f != nil {
+	if f, ok := finding.First(b.in.Findings, finding.AuthFailed); ok {
 		out = append(out, step("fix.password.failed", "user", b.p.Settings.Username))
 		if f.Args["spaces"] == "yes" {
 			out = append(out, step("fix.password.spaces"))
@@ -330,7 +330,7 @@ func (b *builder) sent() []Step {
 	if in == nil || in.Protocol != server.IMAP {
 		return nil
 	}
-	noFolder := finding.Has(b.in.Findings, "imap.no_sent_folder")
+	noFolder := finding.Has(b.in.Findings, finding.IMAPNoSentFolder)
 	if !noFolder && b.p.Status != StatusChange && b.p.Status != StatusCheck {
 		return nil
 	}
@@ -346,7 +346,7 @@ func (b *builder) duplicates() []Step {
 	if in == nil || in.Protocol != server.POP3 {
 		return nil
 	}
-	noUIDL := finding.Has(b.in.Findings, "pop3.no_uidl")
+	noUIDL := finding.Has(b.in.Findings, finding.POP3NoUIDL)
 	if !noUIDL && b.p.Status != StatusChange && b.p.Status != StatusCheck {
 		return nil
 	}
@@ -376,15 +376,15 @@ func (b *builder) network() []Step {
 		if ep == nil {
 			continue
 		}
-		if f := b.finding("implicit.unavailable", ep.Protocol); f != nil {
+		if f := b.finding(finding.ImplicitUnavailable, ep.Protocol); f != nil {
 			out = append(out, step("fix.network.blocked", "protocol", protocolName(ep.Protocol),
 				"port", f.Args["port"], "starttls_port", f.Args["starttls_port"]))
 		}
 	}
-	if f := firstWithID(b.in.Findings, "cert.intercepted"); f != nil {
+	if f, ok := finding.First(b.in.Findings, finding.CertIntercepted); ok {
 		out = append(out, step("fix.network.antivirus", "vendor", f.Args["vendor"]))
 	}
-	if firstWithID(b.in.Findings, "clock.skew") != nil {
+	if finding.Has(b.in.Findings, finding.ClockSkew) {
 		out = append(out, step("fix.network.clock"))
 	}
 	return out
@@ -395,15 +395,6 @@ func (b *builder) webmail() Step {
 		return step("fix.webmail.unknown")
 	}
 	return step("fix.webmail.open", "url", b.p.Webmail)
-}
-
-func firstWithID(fs []finding.Finding, id string) *finding.Finding {
-	for i := range fs {
-		if fs[i].ID == id {
-			return &fs[i]
-		}
-	}
-	return nil
 }
 
 func protocolName(p server.Protocol) string {

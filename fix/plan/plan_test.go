@@ -321,7 +321,7 @@ func TestPlanValues(t *testing.T) {
 		{
 			name:     "detect says the host is not the provider's",
 			account:  account("thunderbird", "128", imapTLS, smtpTLS),
-			findings: []finding.Finding{finding.New(clients.IDHostMismatch, finding.Warn, "mail.old.example:993")},
+			findings: []finding.Finding{finding.New(finding.AccountHostMismatch, finding.Warn, "mail.old.example:993")},
 			status:   StatusChange, card: Thunderbird,
 			inHost: "imap.maildoctor.example", inPort: "993", inProto: "IMAP",
 			sections:  "before,change,sent",

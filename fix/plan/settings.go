@@ -105,7 +105,7 @@ func (s Settings) Empty() bool {
 // suggests, in its ASCII lower-case form, if owns accepts it; else "".
 func suggestedHost(ep server.Endpoint, findings []finding.Finding, owns func(string) bool) string {
 	for _, f := range findings {
-		if f.ID != "cert.hostname_mismatch" || f.Endpoint != ep.Addr() {
+		if f.ID != finding.CertHostnameMismatch || f.Endpoint != ep.Addr() {
 			continue
 		}
 		to, err := discover.CanonicalHost(strings.TrimSpace(f.Args["suggested"]))

@@ -46,10 +46,10 @@ func Report() *report.Report {
 	fs := []finding.Finding{
 		{ID: UnknownID, Severity: finding.Severity(hostile("fatal")), Endpoint: hostile("mail.example.test:993"),
 			Title: hostile("title"), Detail: hostile("detail"), Evidence: hostile("evidence"), Args: map[string]string{"x": p}},
-		finding.New("cert.untrusted", finding.Fail, hostile("imap.example.test:993"), "issuer", hostile("Evil CA")).WithEvidence(hostile("x509")),
-		finding.New("cert.hostname_mismatch", finding.Warn, "imap.example.test:993",
+		finding.New(finding.CertUntrusted, finding.Fail, hostile("imap.example.test:993"), "issuer", hostile("Evil CA")).WithEvidence(hostile("x509")),
+		finding.New(finding.CertHostnameMismatch, finding.Warn, "imap.example.test:993",
 			"host", hostile("imap.example.test"), "names", hostile("a.example"), "suggested", hostile("b.example")),
-		finding.New("auth.failed", finding.Severity(p), "", "user", hostile("u")),
+		finding.New(finding.AuthFailed, finding.Severity(p), "", "user", hostile("u")),
 	}
 	yes := true
 	return &report.Report{

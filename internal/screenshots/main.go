@@ -114,10 +114,10 @@ func demoCheck(ctx context.Context, opt check.Options) (*check.Report, error) {
 		Discovery: check.Discovery{Source: "mx", Domain: "cliente.it", Webmail: "https://webmail.cliente.it/",
 			Hosts: map[string]string{"imap": host, "pop3": host, "smtp": host}},
 		Findings: []finding.Finding{
-			finding.New("cert.hostname_mismatch", finding.Fail, imap, "host", host, "names", "server7.maildoctor.example", "suggested", "server7.maildoctor.example").
+			finding.New(finding.CertHostnameMismatch, finding.Fail, imap, "host", host, "names", "server7.maildoctor.example", "suggested", "server7.maildoctor.example").
 				WithEvidence("x509: certificate is valid for server7.maildoctor.example, not mail.cliente.it"),
-			finding.New("auth.skipped", finding.Info, imap, "reason", "not_verified", "protocol", "IMAP"),
-			finding.New("tls.no_tls13", finding.Info, host+":465"),
+			finding.New(finding.AuthSkipped, finding.Info, imap, "reason", "not_verified", "protocol", "IMAP"),
+			finding.New(finding.TLSNoTLS13, finding.Info, host+":465"),
 		},
 	}, nil
 }
@@ -135,7 +135,7 @@ func demoComputer(context.Context) (*scan.Report, error) {
 		Clients: []clients.Client{
 			{ID: "thunderbird", Name: "Thunderbird", Version: "115.12", Accounts: []clients.Account{
 				{Email: "mario.rossi@cliente.it", Key: "account1", Incoming: imap("mail.cliente.it", 143, server.StartTLS), Outgoing: smtp("mail.cliente.it", 587, server.StartTLS),
-					Findings: []finding.Finding{finding.New("starttls.in_use", finding.Warn, "thunderbird", "protocol", "IMAP", "port", "143", "tls_port", "993")}},
+					Findings: []finding.Finding{finding.New(finding.StartTLSInUse, finding.Warn, "thunderbird", "protocol", "IMAP", "port", "143", "tls_port", "993")}},
 				{Email: "negozio@cliente.it", Key: "account2", Incoming: imap("mail.cliente.it", 993, server.TLS), Outgoing: smtp("mail.cliente.it", 465, server.TLS)},
 			}},
 			{ID: "outlook", Name: "Microsoft Outlook 2010", Version: "14.0.7015"},

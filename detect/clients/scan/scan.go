@@ -118,7 +118,7 @@ func guard(problems *[]finding.Finding, what string, f func()) {
 			if len(stack) > 2000 {
 				stack = stack[:2000]
 			}
-			*problems = append(*problems, finding.New("detect.failed", finding.Info, "", "what", what).
+			*problems = append(*problems, finding.New(finding.DetectFailed, finding.Info, "", "what", what).
 				WithEvidence(fmt.Sprintf("%v\n%s", r, stack)))
 		}
 	}()

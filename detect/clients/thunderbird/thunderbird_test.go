@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"maildoctor.app/maildoctor/detect/clients"
+	"maildoctor.app/maildoctor/detect/finding"
 	"maildoctor.app/maildoctor/detect/server"
 	"maildoctor.app/maildoctor/detect/system"
 )
@@ -198,7 +199,7 @@ func TestBrokenFiles(t *testing.T) {
 			if got := len(cs[0].Accounts); got != c.accounts {
 				t.Errorf("%d accounts, want %d", got, c.accounts)
 			}
-			broken := len(cs[0].Findings) == 1 && cs[0].Findings[0].ID == clients.IDStoreBroken
+			broken := len(cs[0].Findings) == 1 && cs[0].Findings[0].ID == finding.ClientStoreBroken
 			if broken != c.broken {
 				t.Errorf("findings = %+v, want broken=%v", cs[0].Findings, c.broken)
 			}
@@ -209,7 +210,7 @@ func TestBrokenFiles(t *testing.T) {
 	os.MkdirAll(filepath.Join(dir, "home/u/.thunderbird"), 0o755)
 	os.WriteFile(filepath.Join(dir, "home/u/.thunderbird/profiles.ini"), []byte("\x00\x01garbage"), 0o644)
 	cs := Detect(&system.Platform{GOOS: "linux", FS: system.DirFS(dir), Home: "/home/u"})
-	if len(cs) != 1 || len(cs[0].Findings) != 1 || cs[0].Findings[0].ID != clients.IDStoreBroken {
+	if len(cs) != 1 || len(cs[0].Findings) != 1 || cs[0].Findings[0].ID != finding.ClientStoreBroken {
 		t.Errorf("damaged profiles.ini: %+v", cs)
 	}
 }
