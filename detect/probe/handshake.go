@@ -56,6 +56,9 @@ type Measured struct {
 	Alert      string `json:"alert,omitempty"`
 	Detail     string `json:"detail,omitempty"`
 	ElapsedMS  int64  `json:"elapsed_ms"`
+
+	// silentClose: the server closed without sending a byte.
+	silentClose bool
 }
 
 // simulateParallel bounds how many hellos to one endpoint are in flight.
@@ -75,9 +78,10 @@ const simulateParallel = 32
 //     the profile's;
 //  4. read the ServerHello (and a TLS 1.2 ServerKeyExchange's group) or
 //     the alert;
-//  5. on handshake_failure, the same hello with every group, then every
-//     suite, then every signature algorithm tells which list had nothing
-//     in common with the server.
+//  5. on handshake_failure (or a server that closes without an alert, as
+//     Dovecot does), the same hello widened to every known suite, group
+//     and signature algorithm, then one list at a time, tells which list
+//     had nothing in common with the server.
 func Simulate(ctx context.Context, ep server.Endpoint, profiles []ClientProfile, opt Options) []Measured {
 	out := make([]Measured, len(profiles))
 	res := &Result{Endpoint: ep}
@@ -126,63 +130,90 @@ func firstEvidence(r *Result) string {
 }
 
 // simulateOne measures one profile, with the follow-up hellos that
-// explain a handshake_failure.
+// explain a refusal.
 func (p *probe) simulateOne(addrs []string, hp *ch.Profile) Measured {
 	m, ans := p.exchange(addrs, hp)
-	if ans == nil || ans.Alert == nil {
-		return m
-	}
-	switch *ans.Alert {
-	case 70: // protocol_version
+	switch {
+	case ans != nil && ans.Alert != nil && *ans.Alert == 70: // protocol_version
 		m.Reason = ReasonNoSharedVersion
-	case 40, 71: // handshake_failure, insufficient_security
-		m.Reason = p.explain(addrs, hp)
+	case ans != nil && ans.Alert != nil && (*ans.Alert == 40 || *ans.Alert == 71),
+		// Dovecot and others close the connection without an alert.
+		m.Reason == ReasonClosed && m.silentClose && p.ctx.Err() == nil:
+		if r := p.explain(addrs, hp); r != "" {
+			m.Reason = r
+		}
 	}
 	return m
 }
 
-// explain offers the profile again with one list widened to everything
-// known: if that connects, the widened list was what had nothing in
-// common with the server.
+// Widenings of a profile: every known group (with shares for X25519 and
+// P-256), every known suite, every known signature algorithm.
+func wideGroups(q *ch.Profile) {
+	q.Groups = nil
+	for _, g := range ch.Groups {
+		q.Groups = append(q.Groups, g.ID)
+	}
+	q.KeyShares = []uint16{0x001d, 0x0017}
+	q.ECPointFormats = true
+}
+
+func wideSuites(q *ch.Profile) {
+	q.CipherSuites = nil
+	for _, s := range ch.Suites {
+		q.CipherSuites = append(q.CipherSuites, s.ID)
+	}
+	// ECDHE suites need supported_groups, which a client without any
+	// ECDHE suite may not send.
+	if len(q.Groups) == 0 {
+		q.Groups, q.ECPointFormats = []uint16{0x001d, 0x0017, 0x0018}, true
+	}
+	if len(q.KeyShares) == 0 {
+		q.KeyShares = []uint16{0x001d}
+	}
+}
+
+func wideSigAlgs(q *ch.Profile) {
+	q.SignatureAlgorithms = nil
+	for _, s := range ch.SigAlgs {
+		q.SignatureAlgorithms = append(q.SignatureAlgorithms, s.ID)
+	}
+}
+
+// explain offers the profile again with lists widened to everything
+// known. A server that refuses even a hello offering everything at every
+// version explains nothing. If everything fails at the profile's own versions, the
+// versions are the reason; otherwise the one list whose widening
+// connects is (suites before groups when only both together help: a
+// client without a usable suite is told about its suites). "" when
+// nothing explains it.
 func (p *probe) explain(addrs []string, hp *ch.Profile) string {
-	widen := []struct {
-		reason string
-		change func(q *ch.Profile)
-	}{
-		{ReasonNoSharedGroup, func(q *ch.Profile) {
-			q.Groups = nil
-			for _, g := range ch.Groups {
-				q.Groups = append(q.Groups, g.ID)
-			}
-			q.KeyShares = []uint16{0x001d, 0x0017}
-			q.ECPointFormats = true
-		}},
-		{ReasonNoSharedCipher, func(q *ch.Profile) {
-			q.CipherSuites = nil
-			for _, s := range ch.Suites {
-				q.CipherSuites = append(q.CipherSuites, s.ID)
-			}
-			// ECDHE suites need supported_groups, which a client
-			// without any ECDHE suite may not send.
-			if len(q.Groups) == 0 {
-				q.Groups, q.ECPointFormats = []uint16{0x001d, 0x0017, 0x0018}, true
-			}
-		}},
-		{ReasonNoSharedSignature, func(q *ch.Profile) {
-			q.SignatureAlgorithms = nil
-			for _, s := range ch.SigAlgs {
-				q.SignatureAlgorithms = append(q.SignatureAlgorithms, s.ID)
-			}
-		}},
-	}
-	for _, w := range widen {
+	try := func(widen ...func(*ch.Profile)) bool {
 		q := *hp
-		w.change(&q)
-		if m, _ := p.exchange(addrs, &q); m.Connects {
-			return w.reason
+		for _, w := range widen {
+			w(&q)
 		}
+		m, _ := p.exchange(addrs, &q)
+		return m.Connects
 	}
-	return ReasonAlert
+	allVersions := func(q *ch.Profile) { q.Versions = []uint16{0x0301, 0x0302, 0x0303, 0x0304} }
+	if !try(allVersions, wideGroups, wideSuites, wideSigAlgs) {
+		// Nothing connects: the server is broken, not the client.
+		return ""
+	}
+	if !try(wideGroups, wideSuites, wideSigAlgs) {
+		return ReasonNoSharedVersion
+	}
+	switch {
+	case try(wideGroups):
+		return ReasonNoSharedGroup
+	case try(wideSuites):
+		return ReasonNoSharedCipher
+	case try(wideSigAlgs):
+		return ReasonNoSharedSignature
+	case try(wideGroups, wideSuites):
+		return ReasonNoSharedCipher
+	}
+	return ""
 }
 
 // exchange connects, sends the hello and reads the answer.
@@ -227,6 +258,7 @@ func (p *probe) exchange(addrs []string, hp *ch.Profile) (Measured, *ch.Answer) 
 			m.Reason = ReasonTimeout
 		case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || isReset(err):
 			m.Reason = ReasonClosed
+			m.silentClose = !errors.Is(err, io.ErrUnexpectedEOF)
 		default:
 			m.Reason = ReasonNotTLS
 		}

@@ -18,6 +18,7 @@ type layout struct {
 	LogPath      string
 	CertPath     string
 	KeyPath      string
+	DHPath       string // empty unless Config.DHParamsPEM is set
 	PasswdPath   string
 	MailRoot     string
 	RelayPort    int
@@ -72,8 +73,19 @@ ssl = yes
 ssl_cert = <{{.CertPath}}
 ssl_key = <{{.KeyPath}}
 ssl_min_protocol = {{.MinProtocol}}
-{{- if .LegacyTLS}}
+{{- if .CipherList}}
+ssl_cipher_list = {{.CipherList}}
+{{- else if .LegacyTLS}}
 ssl_cipher_list = DEFAULT:@SECLEVEL=0
+{{- end}}
+{{- if .CipherSuites}}
+ssl_cipher_suites = {{.CipherSuites}}
+{{- end}}
+{{- if .CurveList}}
+ssl_curve_list = {{.CurveList}}
+{{- end}}
+{{- if .DHPath}}
+ssl_dh = <{{.DHPath}}
 {{- end}}
 
 disable_plaintext_auth = {{.ForbidPlaintext}}

@@ -84,6 +84,18 @@ type Config struct {
 	// IMAPIDLog, if set, is imap_id_log: the IMAP ID fields logged ("*"
 	// for all).
 	IMAPIDLog string
+	// CipherList, if set, is ssl_cipher_list: the TLS 1.2-and-older
+	// suites, in OpenSSL's syntax (it replaces the low security level
+	// that MinTLS "TLSv1"/"TLSv1.1" otherwise set).
+	CipherList string
+	// CipherSuites, if set, is ssl_cipher_suites: the TLS 1.3 suites.
+	CipherSuites string
+	// CurveList, if set, is ssl_curve_list: the groups for ECDHE and TLS
+	// 1.3 key exchange, e.g. "X25519:P-256".
+	CurveList string
+	// DHParamsPEM, if set, becomes ssl_dh: the DH parameters that DHE
+	// suites need.
+	DHParamsPEM []byte
 }
 
 // Server is a running Dovecot.

@@ -28,6 +28,7 @@ const mailUser = "nobody"
 const (
 	certFile   = "cert.pem"
 	keyFile    = "key.pem"
+	dhFile     = "dh.pem"
 	passwdFile = "passwd"
 	confFile   = "dovecot.conf"
 	logFile    = "dovecot.log"
@@ -47,6 +48,12 @@ func writeStaticFiles(dir string, cfg Config) error {
 		name string
 		data []byte
 	}{{certFile, cfg.CertPEM}, {keyFile, cfg.KeyPEM}, {passwdFile, passwd}}
+	if len(cfg.DHParamsPEM) > 0 {
+		files = append(files, struct {
+			name string
+			data []byte
+		}{dhFile, cfg.DHParamsPEM})
+	}
 	for _, f := range files {
 		if err := os.WriteFile(filepath.Join(dir, f.name), f.data, 0o600); err != nil {
 			return fmt.Errorf("write %s: %w", f.name, err)
@@ -147,6 +154,7 @@ func (s *Server) writeConfig(dir string, owner mailOwner) (string, error) {
 		LogPath:      s.LogPath,
 		CertPath:     filepath.Join(dir, certFile),
 		KeyPath:      filepath.Join(dir, keyFile),
+		DHPath:       dhPath(dir, s.cfg),
 		PasswdPath:   filepath.Join(dir, passwdFile),
 		MailRoot:     filepath.Join(s.rootDir, mailDir),
 		RelayPort:    s.relay.port(),
@@ -323,4 +331,11 @@ func portsFree(addr string) bool {
 		ln.Close()
 	}
 	return true
+}
+
+func dhPath(dir string, cfg Config) string {
+	if len(cfg.DHParamsPEM) == 0 {
+		return ""
+	}
+	return filepath.Join(dir, dhFile)
 }
