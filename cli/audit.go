@@ -47,8 +47,8 @@ func parseAudit(args []string) (auditFlags, []string, error) {
 	if !ok {
 		return f, nil, usagef("--format must be one of %s", strings.Join(audit.Formats(), ", "))
 	}
-	if f.lang != "" && f.lang != "it" && f.lang != "en" {
-		return f, nil, usagef("--lang must be it or en")
+	if !knownLang(f.lang) {
+		return f, nil, badLang()
 	}
 	for _, s := range []struct {
 		flag string

@@ -130,6 +130,25 @@ func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
+// knownLang is the rule for every command's --lang: empty (the system's
+// language) or one of the catalog's languages.
+func knownLang(lang string) bool {
+	if lang == "" {
+		return true
+	}
+	cat, err := i18n.Load(assets.Translations, "translation")
+	return err == nil && cat.Supports(lang)
+}
+
+// badLang is the usage error for a --lang the catalog does not have.
+func badLang() error {
+	langs := []string{i18n.Fallback}
+	if cat, err := i18n.Load(assets.Translations, "translation"); err == nil {
+		langs = cat.Languages()
+	}
+	return usagef("--lang must be %s", strings.Join(langs, " or "))
+}
+
 // translator loads the catalog and picks the language: --lang, else the
 // environment's.
 func translator(lang string, env Env) (i18n.Translator, error) {

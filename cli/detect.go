@@ -37,8 +37,8 @@ func parseDetect(args []string) (detectFlags, error) {
 	switch {
 	case fs.NArg() > 0:
 		return f, usagef("unexpected argument %q (usage: maildoctor detect [--json] [--lang it|en])", fs.Arg(0))
-	case f.lang != "" && f.lang != "it" && f.lang != "en":
-		return f, usagef("--lang must be it or en")
+	case !knownLang(f.lang):
+		return f, badLang()
 	}
 	return f, nil
 }
@@ -79,11 +79,7 @@ func runDetect(ctx context.Context, args []string, env Env) error {
 // clean all of it.
 func renderDetect(w io.Writer, rep *scan.Report, tr i18n.Translator) {
 	t := func(key string, kv ...string) string {
-		args := map[string]string{}
-		for i := 0; i+1 < len(kv); i += 2 {
-			args[kv[i]] = kv[i+1]
-		}
-		return tr.T(key, args)
+		return tr.T(key, finding.Args(kv...))
 	}
 	fmt.Fprintln(w, t("detect.heading"))
 	fmt.Fprintln(w)

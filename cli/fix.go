@@ -82,8 +82,8 @@ func checkFixFlags(email string, f fixFlags) error {
 		return usagef("-o goes with --export")
 	case f.export != "" && !oneOf(f.export, exportKinds):
 		return usagef("--export must be one of %s", strings.Join(exportKinds, ", "))
-	case f.lang != "" && f.lang != "it" && f.lang != "en":
-		return usagef("--lang must be it or en")
+	case !knownLang(f.lang):
+		return badLang()
 	}
 	return nil
 }

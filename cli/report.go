@@ -63,8 +63,8 @@ func parseReport(args []string) (code []string, asJSON bool, lang string, err er
 	switch {
 	case len(code) == 0:
 		return nil, false, "", usagef("missing the support code (maildoctor report CODE, or - to read it from stdin)")
-	case lang != "" && lang != "it" && lang != "en":
-		return nil, false, "", usagef("--lang must be it or en")
+	case !knownLang(lang):
+		return nil, false, "", badLang()
 	}
 	return code, asJSON, lang, nil
 }

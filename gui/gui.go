@@ -18,6 +18,7 @@ import (
 	"maildoctor.app/maildoctor/detect/clients/scan"
 	"maildoctor.app/maildoctor/detect/compat"
 	"maildoctor.app/maildoctor/detect/discover"
+	"maildoctor.app/maildoctor/detect/finding"
 	"maildoctor.app/maildoctor/fix/advise"
 	"maildoctor.app/maildoctor/fix/plan"
 	"maildoctor.app/maildoctor/i18n"
@@ -142,11 +143,7 @@ func (u *UI) T(key string) string { return u.tr.T(key, nil) }
 
 // Tf translates with arguments given as key, value pairs.
 func (u *UI) Tf(key string, kv ...string) string {
-	args := map[string]string{}
-	for i := 0; i+1 < len(kv); i += 2 {
-		args[kv[i]] = kv[i+1]
-	}
-	return u.tr.T(key, args)
+	return u.tr.T(key, finding.Args(kv...))
 }
 
 // Translator is the current language's, for services that render text.

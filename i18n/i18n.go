@@ -60,6 +60,13 @@ func (c *Catalog) Languages() []string {
 	return out
 }
 
+// Supports reports whether lang (a code as "it" or "en") is one of the
+// catalog's languages.
+func (c *Catalog) Supports(lang string) bool {
+	_, ok := c.langs[lang]
+	return ok
+}
+
 // Keys lists every key of one language, sorted.
 func (c *Catalog) Keys(lang string) []string {
 	var out []string

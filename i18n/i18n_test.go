@@ -60,8 +60,13 @@ func TestLanguagesComplete(t *testing.T) {
 	}
 }
 
-// findingCall matches the finding ids logic code creates.
-var findingCall = regexp.MustCompile(`(?:finding\.New|\.fail)\(\s*"([a-z0-9_]+\.[a-z0-9_.]+)"`)
+// findingCall matches the finding ids logic code creates from a literal,
+// and findingConst the constants of detect/finding/ids.go that it uses
+// instead.
+var (
+	findingCall  = regexp.MustCompile(`(?:finding\.New|\.fail)\(\s*"([a-z0-9_]+\.[a-z0-9_.]+)"`)
+	findingConst = regexp.MustCompile(`(?m)^\s*[A-Z]\w*\s*=\s*"([a-z0-9_]+\.[a-z0-9_.]+)"`)
+)
 
 // Every finding the code can produce has a title and a detail in every
 // language, so no user ever sees a bare id.
@@ -95,6 +100,11 @@ func findingIDs(t *testing.T, root string) []string {
 		}
 		for _, m := range findingCall.FindAllStringSubmatch(string(src), -1) {
 			seen[m[1]] = true
+		}
+		if filepath.ToSlash(path) == filepath.ToSlash(filepath.Join(root, "detect/finding/ids.go")) {
+			for _, m := range findingConst.FindAllStringSubmatch(string(src), -1) {
+				seen[m[1]] = true
+			}
 		}
 		return nil
 	})

@@ -51,16 +51,22 @@ type Finding struct {
 	Args map[string]string `json:"args,omitempty"`
 }
 
+// Args turns key, value pairs into the map of a finding's, a step's or a
+// message's arguments; nil without a pair.
+func Args(kv ...string) map[string]string {
+	if len(kv) < 2 {
+		return nil
+	}
+	m := make(map[string]string, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i]] = kv[i+1]
+	}
+	return m
+}
+
 // New returns a finding with its arguments given as key, value pairs.
 func New(id string, sev Severity, endpoint string, kv ...string) Finding {
-	f := Finding{ID: id, Severity: sev, Endpoint: endpoint}
-	if len(kv) > 1 {
-		f.Args = make(map[string]string, len(kv)/2)
-		for i := 0; i+1 < len(kv); i += 2 {
-			f.Args[kv[i]] = kv[i+1]
-		}
-	}
-	return f
+	return Finding{ID: id, Severity: sev, Endpoint: endpoint, Args: Args(kv...)}
 }
 
 // WithEvidence returns f with its technical evidence set, clipped to

@@ -71,14 +71,7 @@ func (e *Error) Error() string { return "support link: " + e.msg }
 func (e *Error) Text(tr finding.Translator) string { return tr.T(e.Key, e.Args) }
 
 func linkErr(key, msg string, kv ...string) error {
-	e := &Error{Key: "link.error." + key, msg: msg}
-	if len(kv) > 1 {
-		e.Args = map[string]string{}
-		for i := 0; i+1 < len(kv); i += 2 {
-			e.Args[kv[i]] = kv[i+1]
-		}
-	}
-	return e
+	return &Error{Key: "link.error." + key, msg: msg, Args: finding.Args(kv...)}
 }
 
 // Parse reads a support link. Unknown parameters are ignored (and listed

@@ -210,14 +210,7 @@ func (b *builder) add(id string, steps ...Step) {
 }
 
 func step(key string, kv ...string) Step {
-	s := Step{Key: key}
-	if len(kv) > 1 {
-		s.Args = make(map[string]string, len(kv)/2)
-		for i := 0; i+1 < len(kv); i += 2 {
-			s.Args[kv[i]] = kv[i+1]
-		}
-	}
-	return s
+	return Step{Key: key, Args: finding.Args(kv...)}
 }
 
 // clientStep is a step of the program's card; every one may name the

@@ -55,14 +55,7 @@ func (e *CodeError) Error() string { return "support code: " + e.msg }
 func (e *CodeError) Text(tr finding.Translator) string { return tr.T(e.Key, e.Args) }
 
 func codeErr(key, msg string, kv ...string) error {
-	e := &CodeError{Key: "report.code." + key, msg: msg}
-	if len(kv) > 1 {
-		e.Args = map[string]string{}
-		for i := 0; i+1 < len(kv); i += 2 {
-			e.Args[kv[i]] = kv[i+1]
-		}
-	}
-	return e
+	return &CodeError{Key: "report.code." + key, msg: msg, Args: finding.Args(kv...)}
 }
 
 // Code returns the report's support code.

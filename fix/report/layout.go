@@ -105,14 +105,7 @@ func (l *layout) para(s string) { l.add(Block{Kind: KindParagraph, Text: s}) }
 // t renders a translation with arguments taken from the report: each is
 // cleaned, and so is the sentence.
 func (l *layout) t(key string, kv ...string) string {
-	var args map[string]string
-	if len(kv) > 0 {
-		args = map[string]string{}
-		for i := 0; i+1 < len(kv); i += 2 {
-			args[kv[i]] = kv[i+1]
-		}
-	}
-	return safetext.Line(l.tr.T(key, args))
+	return safetext.Line(l.tr.T(key, finding.Args(kv...)))
 }
 
 // field is a string of the report, made safe to show.
