@@ -21,10 +21,15 @@ type compatFlags struct {
 	lang           string
 	table          bool
 	format         string
+	// server, starttls, resolve: measure the matched profiles' handshakes
+	// against this server (cli/compat_measured.go).
+	server   string
+	starttls bool
+	resolve  map[string]string
 }
 
 func parseCompat(args []string) (compatFlags, error) {
-	var f compatFlags
+	f := compatFlags{resolve: map[string]string{}}
 	fs := flag.NewFlagSet("compat", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&f.os, "os", "", "")
@@ -35,6 +40,9 @@ func parseCompat(args []string) (compatFlags, error) {
 	fs.StringVar(&f.lang, "lang", "", "")
 	fs.BoolVar(&f.table, "table", false, "")
 	fs.StringVar(&f.format, "format", "", "")
+	fs.StringVar(&f.server, "server", "", "")
+	fs.BoolVar(&f.starttls, "starttls", false, "")
+	fs.Var(resolveFlag(f.resolve), "resolve", "")
 	if err := fs.Parse(args); err != nil {
 		return f, usagef("%s", flagError(err))
 	}
@@ -60,6 +68,10 @@ func checkCompatFlags(f compatFlags) error {
 		return usagef("say what to check: --os TEXT and/or --client TEXT, or --table")
 	case f.serverTLS != "1.2" && f.serverTLS != "1.3":
 		return usagef("--server-tls must be 1.2 or 1.3")
+	case f.server == "" && (f.starttls || len(f.resolve) > 0):
+		return usagef("--starttls and --resolve go with --server")
+	case f.server != "" && f.table:
+		return usagef("--server with --table is not available yet: use --os/--client")
 	}
 	return nil
 }
@@ -97,12 +109,17 @@ func runCompat(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
+	measured, err := measureCompat(ctx, v, f)
+	if err != nil {
+		return err
+	}
 	if f.json {
-		if err := writeCompatJSON(jsonOut(env.Stdout), v, f, tr); err != nil {
+		if err := writeCompatJSON(jsonOut(env.Stdout), v, f, tr, measured); err != nil {
 			return err
 		}
 	} else {
 		renderCompat(env.Stdout, v, f, tr)
+		renderMeasured(env.Stdout, measured, tr)
 	}
 	if v.Verdict != compat.Works {
 		return errProblems
@@ -158,6 +175,9 @@ type compatJSON struct {
 	Reasons        []string                `json:"reasons"`
 	Sources        []string                `json:"sources"`
 	Notes          []string                `json:"notes"`
+	// Measured is there with --server: each matched handshake profile's
+	// outcome against it.
+	Measured []measuredJSON `json:"measured,omitempty"`
 }
 
 type actionJSON struct {
@@ -169,13 +189,14 @@ type actionJSON struct {
 	Text  string `json:"text"`
 }
 
-func writeCompatJSON(w io.Writer, v compat.Verdict, f compatFlags, tr i18n.Translator) error {
+func writeCompatJSON(w io.Writer, v compat.Verdict, f compatFlags, tr i18n.Translator, measured []measuredJSON) error {
 	out := compatJSON{OS: v.OS, Client: v.Client, ServerTLS: v.ServerMinTLS, STARTTLSClosed: f.starttlsClosed,
 		TLS: map[string]compat.State{}, Verdict: v.Verdict, Summary: tr.T(verdictKey(v), nil),
 		Actions: []actionJSON{}, Reasons: reasonTexts(v, tr), Sources: v.Sources, Notes: v.Notes}
 	for ver, s := range v.TLS {
 		out.TLS[ver] = s.State
 	}
+	out.Measured = measured
 	for _, a := range v.Actions {
 		out.Actions = append(out.Actions, actionJSON{Kind: a.Kind, KB: a.KB, Scope: a.Scope, Text: tr.T(a.Key, a.Args)})
 	}

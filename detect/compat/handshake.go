@@ -214,3 +214,31 @@ func (p *HandshakeProfile) compile() error {
 	p.hello = h
 	return nil
 }
+
+// HandshakesFor picks the profiles that answer for a verdict: those of the
+// program's row when there are any (Thunderbird, Apple Mail bring their
+// own TLS), else those of the system's row (programs on SChannel or the
+// Android platform stack).
+func HandshakesFor(ps []*HandshakeProfile, v Verdict) []*HandshakeProfile {
+	pick := func(row string) []*HandshakeProfile {
+		var out []*HandshakeProfile
+		for _, p := range ps {
+			for _, r := range p.Rows {
+				if r != "" && r == row {
+					out = append(out, p)
+					break
+				}
+			}
+		}
+		return out
+	}
+	if v.Client != nil {
+		if out := pick(v.Client.Row); len(out) > 0 {
+			return out
+		}
+	}
+	if v.OS != nil {
+		return pick(v.OS.ID)
+	}
+	return nil
+}

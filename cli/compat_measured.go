@@ -1,0 +1,100 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"maildoctor.app/maildoctor/detect/compat"
+	"maildoctor.app/maildoctor/detect/probe"
+	"maildoctor.app/maildoctor/detect/server"
+	"maildoctor.app/maildoctor/i18n"
+	"maildoctor.app/maildoctor/internal/safetext"
+)
+
+// measuredJSON is one handshake profile's outcome against --server.
+type measuredJSON struct {
+	Profile  string `json:"profile"`
+	Name     string `json:"name"`
+	Endpoint string `json:"endpoint"`
+	Connects bool   `json:"connects"`
+	Version  string `json:"version,omitempty"`
+	Cipher   string `json:"cipher,omitempty"`
+	Group    string `json:"group,omitempty"`
+	Reason   string `json:"reason,omitempty"`
+	Alert    string `json:"alert,omitempty"`
+}
+
+// compatEndpoint is --server HOST[:PORT] with --starttls: IMAP unless the
+// port says otherwise (993/143 IMAP, 995/110 POP3, 465/587 submission).
+func compatEndpoint(f compatFlags) (server.Endpoint, error) {
+	host, port, err := server.ParseHostPort(f.server)
+	if err != nil {
+		return server.Endpoint{}, usagef("--server: %v", err)
+	}
+	sec := server.TLS
+	if f.starttls {
+		sec = server.StartTLS
+	}
+	proto := server.IMAP
+	for _, p := range server.Protocols {
+		if port != 0 && (port == server.DefaultPort(p, server.TLS) || port == server.DefaultPort(p, server.StartTLS)) {
+			proto = p
+		}
+	}
+	if port == 0 {
+		port = server.DefaultPort(proto, sec)
+	}
+	return server.Endpoint{Protocol: proto, Host: host, Port: port, Security: sec}, nil
+}
+
+// measureCompat simulates the verdict's handshake profiles against
+// --server; nothing without --server. Only hellos are sent.
+func measureCompat(ctx context.Context, v compat.Verdict, f compatFlags) ([]measuredJSON, error) {
+	if f.server == "" {
+		return nil, nil
+	}
+	ep, err := compatEndpoint(f)
+	if err != nil {
+		return nil, err
+	}
+	all, err := compat.Handshakes()
+	if err != nil {
+		return nil, err
+	}
+	ps := compat.HandshakesFor(all, v)
+	var cps []probe.ClientProfile
+	for _, p := range ps {
+		cps = append(cps, p.Client())
+	}
+	ms := probe.Simulate(ctx, ep, cps, probe.Options{Resolve: f.resolve})
+	out := []measuredJSON{}
+	for i, m := range ms {
+		out = append(out, measuredJSON{Profile: m.Profile, Name: ps[i].Name, Endpoint: m.Endpoint, Connects: m.Connects,
+			Version: m.Version, Cipher: m.Cipher, Group: m.Group, Reason: m.Reason, Alert: m.Alert})
+	}
+	return out, nil
+}
+
+// renderMeasured writes one sentence per profile.
+func renderMeasured(w io.Writer, ms []measuredJSON, tr i18n.Translator) {
+	if ms == nil {
+		return
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, tr.T("compat.section.measured", nil))
+	if len(ms) == 0 {
+		fmt.Fprintln(w, "  "+tr.T("compat.measured.none", nil))
+		return
+	}
+	for _, m := range ms {
+		args := map[string]string{"name": m.Name, "endpoint": m.Endpoint, "version": m.Version, "cipher": m.Cipher, "alert": m.Alert}
+		var line string
+		if m.Connects {
+			line = tr.T("compat.measured.connects", args)
+		} else {
+			line = tr.T("compat.measured.fails", args) + " " + tr.T("compat.measured.reason."+m.Reason, args)
+		}
+		fmt.Fprintln(w, "  - "+safetext.Line(line))
+	}
+}
