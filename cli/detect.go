@@ -192,7 +192,7 @@ func hasStoreFinding(fs []finding.Finding) bool {
 }
 
 func serverLine(label string, s *clients.Server, t func(string, ...string) string) string {
-	line := fmt.Sprintf("%-9s %-4s %s  %s", label, strings.ToUpper(string(s.Protocol)), one(s.Addr()), t("security."+string(s.Security)))
+	line := fmt.Sprintf("%-9s %-4s %s  %s", label, s.Protocol.Name(), one(s.Addr()), t("security."+string(s.Security)))
 	if s.PortDefault {
 		line += "  " + t("detect.port_default")
 	}

@@ -28,7 +28,7 @@ var commands = []command{
                          [--json] [--code] [--lang it|en]`},
 	{"detect", `maildoctor detect [--json] [--lang it|en]`},
 	{"compat", `maildoctor compat [--os TEXT] [--client TEXT] [--server-tls 1.2|1.3] [--starttls-closed]
-                         [--json] [--lang it|en]
+                         [--server HOST[:PORT] [--starttls] [--resolve HOST:ADDR]...] [--json] [--lang it|en]
   maildoctor compat --table [--format md|csv|json|html]`},
 	{"fix", `maildoctor fix [EMAIL] [--json] [--profile FILE|URL] [--lang it|en]
   maildoctor fix --apply EMAIL [--dry-run]

@@ -65,7 +65,7 @@ func endpointLine(r *probe.Result, all []finding.Finding, tr i18n.Translator) st
 	}
 	parts := []string{
 		mark(worst),
-		fmt.Sprintf("%-4s", strings.ToUpper(string(r.Protocol))),
+		fmt.Sprintf("%-4s", r.Protocol.Name()),
 		fmt.Sprintf("%-28s", one(r.Addr())),
 		fmt.Sprintf("%-9s", tr.T("security."+string(r.Security), nil)),
 	}

@@ -104,7 +104,7 @@ func (s *accountScreen) advancedForm() fyne.CanvasObject {
 		e.OnChanged = func(t string) { *values[p] = t }
 		e.OnSubmitted = func(string) { s.run() }
 		s.hosts[p] = e
-		items = append(items, widget.NewFormItem(strings.ToUpper(string(p)), e))
+		items = append(items, widget.NewFormItem(p.Name(), e))
 	}
 	return container.NewVBox(wrapped(u.T("gui.account.advanced_intro")), widget.NewForm(items...))
 }
@@ -148,7 +148,7 @@ func (s *accountScreen) run() {
 		h, _, _ := server.ParseHostPort(v)
 		if !seen[h] {
 			seen[h] = true
-			ask = append(ask, untrustedHost{protocol: strings.ToUpper(string(p)), host: h})
+			ask = append(ask, untrustedHost{protocol: p.Name(), host: h})
 		}
 	}
 	s.asking = true
@@ -273,7 +273,7 @@ func (s *accountScreen) onStep(ep server.Endpoint, st probe.Step) {
 	row, ok := s.rows[key]
 	if !ok {
 		row = &progressRow{icon: widget.NewIcon(theme.ViewRefreshIcon()), state: widget.NewLabel("")}
-		name := fmt.Sprintf("%s  %s  %s", strings.ToUpper(string(ep.Protocol)), ep.Addr(), s.u.T("security."+string(ep.Security)))
+		name := fmt.Sprintf("%s  %s  %s", ep.Protocol.Name(), ep.Addr(), s.u.T("security."+string(ep.Security)))
 		s.rows[key] = row
 		s.rowBox.Add(container.NewBorder(nil, nil, row.icon, nil, container.NewGridWithColumns(2, widget.NewLabel(name), row.state)))
 	}
@@ -457,7 +457,7 @@ func (s *accountScreen) closingFindings(rep *check.Report) []finding.Finding {
 			continue
 		}
 		out = append(out, finding.New(finding.GUIStartTLSClosing, finding.Warn, r.Addr(),
-			"protocol", strings.ToUpper(string(r.Protocol)), "port", strconv.Itoa(r.Port), "date", date,
+			"protocol", r.Protocol.Name(), "port", strconv.Itoa(r.Port), "date", date,
 			"tls_port", strconv.Itoa(server.DefaultPort(r.Protocol, server.TLS))))
 	}
 	return out

@@ -243,7 +243,7 @@ func serversLine(u *UI, a *clients.Account) string {
 	var parts []string
 	for _, srv := range []*clients.Server{a.Incoming, a.Outgoing} {
 		if srv != nil && srv.Host != "" {
-			parts = append(parts, strings.ToUpper(string(srv.Protocol))+" "+srv.Addr()+" "+u.T("security."+string(srv.Security)))
+			parts = append(parts, srv.Protocol.Name()+" "+srv.Addr()+" "+u.T("security."+string(srv.Security)))
 		}
 	}
 	return strings.Join(parts, "  /  ")

@@ -380,7 +380,7 @@ func changesText(u *UI, p *plan.Plan) string {
 	var parts []string
 	for _, ep := range []*server.Endpoint{p.Incoming, p.Outgoing} {
 		if ep != nil {
-			parts = append(parts, strings.ToUpper(string(ep.Protocol))+" "+ep.Host+":"+strconv.Itoa(ep.Port)+" "+u.T("security.tls"))
+			parts = append(parts, ep.Protocol.Name()+" "+ep.Host+":"+strconv.Itoa(ep.Port)+" "+u.T("security.tls"))
 		}
 	}
 	return strings.Join(parts, ", ")

@@ -2,7 +2,6 @@ package check
 
 import (
 	"strconv"
-	"strings"
 
 	"maildoctor.app/maildoctor/detect/finding"
 	"maildoctor.app/maildoctor/detect/probe"
@@ -19,7 +18,7 @@ func crossFindings(results []*probe.Result, manual map[server.Protocol]string) [
 			continue
 		}
 		tlsWorks, stWorks := works(tls), works(starttls)
-		name := strings.ToUpper(string(p))
+		name := p.Name()
 		switch {
 		case !tlsWorks && stWorks:
 			fs = append(fs, finding.New(finding.ImplicitUnavailable, finding.Fail, tls.Addr(),

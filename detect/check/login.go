@@ -151,7 +151,7 @@ func offersLogin(r *probe.Result) bool {
 }
 
 func skipped(addr, reason string, p server.Protocol) finding.Finding {
-	return finding.New(finding.AuthSkipped, finding.Info, addr, "reason", reason, "protocol", strings.ToUpper(string(p)))
+	return finding.New(finding.AuthSkipped, finding.Info, addr, "reason", reason, "protocol", p.Name())
 }
 
 // notTrusted is the finding for an endpoint that was probed but not given
@@ -167,7 +167,7 @@ func notTrusted(res *probe.Result, servers []discover.Server) finding.Finding {
 	}
 	return finding.New(finding.AuthHostNotTrusted, finding.Warn, res.Addr(),
 		"host", res.Host, "host_unicode", discover.UnicodeHost(res.Host),
-		"protocol", strings.ToUpper(string(res.Protocol)), "source", src)
+		"protocol", res.Protocol.Name(), "source", src)
 }
 
 func firstIndexOf(servers []discover.Server, p server.Protocol) int {

@@ -52,8 +52,6 @@ func AssessAccount(clientID string, a *Account, profiles []*discover.Profile) []
 	return out
 }
 
-func protoName(p server.Protocol) string { return strings.ToUpper(string(p)) }
-
 func serverFindings(s *Server) []finding.Finding {
 	ep := s.Addr()
 	port := strconv.Itoa(s.Port)
@@ -61,13 +59,13 @@ func serverFindings(s *Server) []finding.Finding {
 	switch s.Security {
 	case server.StartTLS:
 		return []finding.Finding{finding.New(finding.StartTLSInUse, finding.Warn, ep,
-			"protocol", protoName(s.Protocol), "port", port, "tls_port", tlsPort, "source", "client")}
+			"protocol", s.Protocol.Name(), "port", port, "tls_port", tlsPort, "source", "client")}
 	case server.None:
 		return []finding.Finding{finding.New(finding.AccountPlaintext, finding.Fail, ep,
-			"protocol", protoName(s.Protocol), "host", s.Host, "port", port, "tls_port", tlsPort)}
+			"protocol", s.Protocol.Name(), "host", s.Host, "port", port, "tls_port", tlsPort)}
 	case server.Auto:
 		return []finding.Finding{finding.New(finding.AccountAutoSecurity, finding.Warn, ep,
-			"protocol", protoName(s.Protocol), "host", s.Host, "port", port, "tls_port", tlsPort)}
+			"protocol", s.Protocol.Name(), "host", s.Host, "port", port, "tls_port", tlsPort)}
 	}
 	return nil
 }
@@ -114,7 +112,7 @@ func hostMismatch(p *discover.Profile, email string, s *Server) (finding.Finding
 		return finding.Finding{}, false
 	}
 	return finding.New(finding.AccountHostMismatch, finding.Warn, s.Addr(),
-		"protocol", protoName(s.Protocol), "host", s.Host,
+		"protocol", s.Protocol.Name(), "host", s.Host,
 		"expected", fillPlaceholders(want.Host, email), "expected_port", strconv.Itoa(want.Port),
 		"provider", p.DisplayName), true
 }

@@ -189,7 +189,7 @@ func Probe(ctx context.Context, ep server.Endpoint, opt Options) *Result {
 	res.ElapsedMS = time.Since(start).Milliseconds()
 	if len(res.Findings) == 0 || finding.Worst(res.Findings) == finding.OK {
 		res.add(finding.New(finding.EndpointOK, finding.OK, ep.Addr(),
-			"protocol", protocolName(ep.Protocol), "port", strconv.Itoa(ep.Port), "version", negotiated(res)))
+			"protocol", ep.Protocol.Name(), "port", strconv.Itoa(ep.Port), "version", negotiated(res)))
 	}
 	return res
 }
@@ -400,10 +400,10 @@ func (p *probe) plainText(conn *stepConn) bool {
 	offered := h.startTLS
 	p.res.StartTLSOffered = &offered
 	if h.loginInClear {
-		p.res.fail(finding.PlainLoginAllowed, finding.Warn, nil, "protocol", protocolName(p.res.Protocol))
+		p.res.fail(finding.PlainLoginAllowed, finding.Warn, nil, "protocol", p.res.Protocol.Name())
 	}
 	if !offered {
-		p.res.fail(finding.StartTLSNotOffered, finding.Fail, nil, "protocol", protocolName(p.res.Protocol))
+		p.res.fail(finding.StartTLSNotOffered, finding.Fail, nil, "protocol", p.res.Protocol.Name())
 		return false
 	}
 	return true
@@ -474,7 +474,7 @@ func (p *probe) tlsFailure(conn *stepConn, err error, state tls.ConnectionState)
 	case p.res.Security == server.TLS && !standard && plainGreetingFor(p.res.Protocol, conn.firstRead()):
 		p.plainPort = true
 	case errors.As(err, &starttlsRefused):
-		p.res.fail(finding.StartTLSNotOffered, finding.Fail, err, "protocol", protocolName(p.res.Protocol))
+		p.res.fail(finding.StartTLSNotOffered, finding.Fail, err, "protocol", p.res.Protocol.Name())
 	case timedOut(conn, err) && len(conn.firstRead()) == 0:
 		p.res.fail(finding.ProtocolNoAnswer, finding.Fail, err, "port", strconv.Itoa(p.res.Port))
 	case timedOut(conn, err) && describeAnswer(conn.firstRead()) == "tls":
@@ -508,7 +508,7 @@ func (p *probe) protocolFailure(conn *stepConn, err error) {
 		return
 	}
 	f := finding.New(finding.ProtocolUnexpected, finding.Fail, p.res.Addr(),
-		"protocol", protocolName(p.res.Protocol), "port", strconv.Itoa(p.res.Port), "got", describeAnswer(first))
+		"protocol", p.res.Protocol.Name(), "port", strconv.Itoa(p.res.Port), "got", describeAnswer(first))
 	p.res.add(f.WithEvidence(fmt.Sprintf("%v; first bytes: %q", err, printable(first, 80))))
 }
 
@@ -523,16 +523,4 @@ func (p *probe) judgeCertificate(state tls.ConnectionState) {
 		err = errors.New("certificate not accepted")
 	}
 	p.record(StepCert, start, err, "")
-}
-
-func protocolName(p server.Protocol) string {
-	switch p {
-	case server.IMAP:
-		return "IMAP"
-	case server.POP3:
-		return "POP3"
-	case server.SMTP:
-		return "SMTP"
-	}
-	return string(p)
 }

@@ -19,6 +19,9 @@ const (
 	SMTP Protocol = "smtp"
 )
 
+// Name is the protocol as people write it: "IMAP", "POP3", "SMTP".
+func (p Protocol) Name() string { return strings.ToUpper(string(p)) }
+
 // Protocols lists them in the order reports show them.
 var Protocols = [...]Protocol{IMAP, POP3, SMTP}
 

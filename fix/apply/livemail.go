@@ -126,7 +126,7 @@ func (e *oeEditor) wants() ([]oeWant, error) {
 		return nil
 	}
 	if in := e.account.Incoming; in != nil {
-		if err := add(in, e.target.incoming, strings.ToUpper(string(in.Protocol))); err != nil {
+		if err := add(in, e.target.incoming, in.Protocol.Name()); err != nil {
 			return nil, err
 		}
 	}

@@ -161,7 +161,7 @@ func outlookChanges(card plan.Card, a clients.Account, k regKey, tg target) ([]r
 		if a.Incoming.Protocol != tg.incoming.Protocol {
 			return nil, fmt.Errorf("the account uses %s, the plan sets %s", a.Incoming.Protocol, tg.incoming.Protocol)
 		}
-		prefix := strings.ToUpper(string(a.Incoming.Protocol)) + " "
+		prefix := a.Incoming.Protocol.Name() + " "
 		if get(prefix+"Server") == nil {
 			return nil, fmt.Errorf("%s has no %sServer any more: %w", k.full(), prefix, ErrNotAutomatic)
 		}

@@ -109,14 +109,14 @@ func (l *Link) Warnings(builtIn []*discover.Profile, linked *discover.Profile) [
 	}
 	seen := map[string]bool{}
 	add := func(p server.Protocol, host, where string) {
-		checkIDN(host, strings.ToUpper(string(p)))
+		checkIDN(host, p.Name())
 		ascii, uni := HostForms(host)
 		if seen[string(p)+" "+ascii] || trusted(host) {
 			return
 		}
 		seen[string(p)+" "+ascii] = true
 		out = append(out, finding.New(ForeignHost, finding.Warn, where,
-			"host", ascii, "host_unicode", uni, "protocol", strings.ToUpper(string(p)), "domain", discover.UnicodeHost(domain)))
+			"host", ascii, "host_unicode", uni, "protocol", p.Name(), "domain", discover.UnicodeHost(domain)))
 	}
 	for _, p := range server.Protocols {
 		if hp := l.Servers[p]; hp != "" {

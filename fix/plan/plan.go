@@ -281,7 +281,7 @@ func (b *builder) hostname() []Step {
 		}
 		for from, to := range b.p.Settings.Renamed {
 			if to == ep.Host {
-				out = append(out, step("fix.hostname.rename", "protocol", protocolName(ep.Protocol), "from", from, "to", to))
+				out = append(out, step("fix.hostname.rename", "protocol", ep.Protocol.Name(), "from", from, "to", to))
 			}
 		}
 	}
@@ -295,7 +295,7 @@ func (b *builder) change() []Step {
 	}
 	out = append(out, b.clientStep("open"))
 	if in := b.p.Incoming; in != nil {
-		out = append(out, b.clientStep("incoming", "protocol", protocolName(in.Protocol), "host", in.Host,
+		out = append(out, b.clientStep("incoming", "protocol", in.Protocol.Name(), "host", in.Host,
 			"port", strconv.Itoa(in.Port)))
 	}
 	if outg := b.p.Outgoing; outg != nil {
@@ -370,7 +370,7 @@ func (b *builder) network() []Step {
 			continue
 		}
 		if f := b.finding(finding.ImplicitUnavailable, ep.Protocol); f != nil {
-			out = append(out, step("fix.network.blocked", "protocol", protocolName(ep.Protocol),
+			out = append(out, step("fix.network.blocked", "protocol", ep.Protocol.Name(),
 				"port", f.Args["port"], "starttls_port", f.Args["starttls_port"]))
 		}
 	}
@@ -388,8 +388,4 @@ func (b *builder) webmail() Step {
 		return step("fix.webmail.unknown")
 	}
 	return step("fix.webmail.open", "url", b.p.Webmail)
-}
-
-func protocolName(p server.Protocol) string {
-	return strings.ToUpper(string(p))
 }
