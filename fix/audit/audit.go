@@ -29,6 +29,7 @@ const (
 	maxClients   = 8     // distinct IMAP ID clients per mailbox
 	maxIPs       = 8     // remote addresses per mailbox (--with-ips)
 	maxPending   = 16384 // Dovecot sessions with an ID and no login yet; Postfix connections
+	maxPfLogins  = 8     // logins of one Postfix connection waiting for its disconnect line
 	maxLine      = 64 << 10
 	maxWarnings  = 100
 	maxFieldSize = 256 // a user name, client name or cipher longer than this is cut
@@ -88,11 +89,15 @@ type Auditor struct {
 	mailboxes map[string]*Mailbox
 	// pendingID maps a Dovecot session to the client its ID named.
 	pendingID map[string]Client
-	// postfix maps "service pid" to the TLS of its current connection.
-	postfix map[string]Access
-	stats   Stats
-	ev      Event
-	lower   []byte
+	// postfix maps an smtpd process id to its current connection.
+	postfix map[string]*pfConn
+	// postfixTLSLogged: a Postfix "TLS connection established" line was
+	// seen, so smtpd_tls_loglevel is on and a connection without one had
+	// no TLS.
+	postfixTLSLogged bool
+	stats            Stats
+	ev               Event
+	lower            []byte
 }
 
 // New returns an empty Auditor.
@@ -101,15 +106,39 @@ func New(opt Options) *Auditor {
 		opt:       opt,
 		mailboxes: map[string]*Mailbox{},
 		pendingID: map[string]Client{},
-		postfix:   map[string]Access{},
+		postfix:   map[string]*pfConn{},
 	}
 }
 
-// Stats returns what the reading saw so far.
-func (a *Auditor) Stats() Stats { return a.stats }
+// pfConn is one open Postfix smtpd connection: its TLS, and its logins
+// until the "disconnect from" line, whose command counts say whether TLS
+// came from STARTTLS or from the first byte (smtpd_tls_wrappermode).
+type pfConn struct {
+	port    int // from the service name; 0 unknown
+	tls     bool
+	version string
+	cipher  string
+	logins  []pfLogin
+}
 
-// Mailboxes returns the mailboxes seen, sorted by address.
+type pfLogin struct {
+	user, ip string
+	time     time.Time
+}
+
+// Stats returns what the reading saw so far. It first settles the Postfix
+// connections still open (see Mailboxes).
+func (a *Auditor) Stats() Stats {
+	a.settleAll()
+	return a.stats
+}
+
+// Mailboxes returns the mailboxes seen, sorted by address. Postfix logins
+// wait for their connection's "disconnect from" line; those of
+// connections still open at this point are judged without it (by the
+// service name) and the connections forgotten.
 func (a *Auditor) Mailboxes() []*Mailbox {
+	a.settleAll()
 	out := make([]*Mailbox, 0, len(a.mailboxes))
 	for _, m := range a.mailboxes {
 		out = append(out, m)
@@ -212,7 +241,11 @@ func (a *Auditor) Line(line []byte) Kind {
 	switch kind {
 	case KindLogin:
 		a.stats.Logins++
-		a.login(ev)
+		if ev.Proto == "smtp" {
+			a.postfixLogin(ev)
+		} else {
+			a.login(ev)
+		}
 	case KindID:
 		a.stats.IDs++
 		if len(ev.Session) > 0 && len(ev.ClientName) > 0 {
@@ -223,17 +256,15 @@ func (a *Auditor) Line(line []byte) Kind {
 		}
 	case KindPostfixConnect, KindPostfixDisconnect:
 		a.stats.Ignored++
-		delete(a.postfix, string(ev.Session))
+		if c, ok := a.postfix[string(ev.Session)]; ok {
+			a.settle(c, kind == KindPostfixDisconnect && len(ev.Commands) > 0, startTLSDone(ev.Commands))
+			delete(a.postfix, string(ev.Session))
+		}
 	case KindPostfixTLS:
 		a.stats.Ignored++
-		if len(a.postfix) >= maxPending {
-			a.postfix = map[string]Access{}
-		}
-		sec := StartTLS
-		if ev.Port == 465 {
-			sec = Implicit
-		}
-		a.postfix[string(ev.Session)] = Access{Security: sec, TLS: ev.TLS, Cipher: clip(ev.Cipher)}
+		a.postfixTLSLogged = true
+		c := a.pfConn(ev)
+		c.tls, c.version, c.cipher = true, ev.TLS, clip(ev.Cipher)
 	case KindIgnored:
 		a.stats.Ignored++
 	default:
@@ -279,15 +310,74 @@ func (a *Auditor) lowerUser(u []byte) []byte {
 	return u
 }
 
-func (a *Auditor) login(ev *Event) {
-	if ev.Proto == "smtp" {
-		// Postfix: the TLS of this process's connection, if any.
-		if c, ok := a.postfix[string(ev.Session)]; ok {
-			ev.Security, ev.TLS, ev.Cipher = c.Security, c.TLS, []byte(c.Cipher)
-		} else {
-			ev.Security = NoTLS
-		}
+// pfConn returns the open connection of ev's process, new if none.
+func (a *Auditor) pfConn(ev *Event) *pfConn {
+	if c, ok := a.postfix[string(ev.Session)]; ok {
+		return c
 	}
+	if len(a.postfix) >= maxPending {
+		a.settleAll()
+	}
+	c := &pfConn{port: ev.Port}
+	a.postfix[string(ev.Session)] = c
+	return c
+}
+
+// postfixLogin keeps a Postfix login until its connection ends.
+func (a *Auditor) postfixLogin(ev *Event) {
+	c := a.pfConn(ev)
+	if len(c.logins) >= maxPfLogins {
+		a.settle(c, false, false)
+	}
+	l := pfLogin{user: clip(ev.User), time: ev.Time}
+	if a.opt.WithIPs {
+		l.ip = clip(ev.RemoteIP)
+	}
+	c.logins = append(c.logins, l)
+}
+
+// settleAll settles every open Postfix connection and forgets them.
+func (a *Auditor) settleAll() {
+	for k, c := range a.postfix {
+		a.settle(c, false, false)
+		delete(a.postfix, k)
+	}
+}
+
+// settle records the logins of a Postfix connection. ended says its
+// disconnect line with command counts was seen, starttls that they hold a
+// STARTTLS. Without the counts the service name decides (587 and 25
+// STARTTLS, 465 implicit, unnamed unknown).
+func (a *Auditor) settle(c *pfConn, ended, starttls bool) {
+	if len(c.logins) == 0 {
+		return
+	}
+	var sec Security
+	switch {
+	case ended && starttls:
+		sec = StartTLS
+	case c.tls && ended:
+		// TLS and no STARTTLS command: TLS from the first byte.
+		sec = Implicit
+	case c.tls || c.port == 465:
+		// A 465 service without TLS logging still had TLS.
+		sec = securityOf("smtp", c.port)
+	case a.postfixTLSLogged:
+		sec = NoTLS
+	default:
+		// smtpd_tls_loglevel is 0: no TLS line for any connection.
+		sec = Unknown
+	}
+	var ev Event
+	for _, l := range c.logins {
+		ev = Event{Time: l.time, User: []byte(l.user), Proto: "smtp", Port: c.port, Security: sec,
+			TLS: c.version, Cipher: []byte(c.cipher), RemoteIP: []byte(l.ip)}
+		a.login(&ev)
+	}
+	c.logins = c.logins[:0]
+}
+
+func (a *Auditor) login(ev *Event) {
 	user := a.lowerUser(ev.User)
 	m, ok := a.mailboxes[string(user)]
 	if !ok {
@@ -303,7 +393,9 @@ func (a *Auditor) login(ev *Event) {
 			m.Last = ev.Time
 		}
 	}
-	if ev.Port == 0 {
+	if ev.Port == 0 && ev.Security != StartTLS && ev.Security != Implicit {
+		// (A Postfix login on an unnamed service whose disconnect line
+		// told STARTTLS from implicit TLS needs no port.)
 		a.stats.LoginsWithoutPort++
 	}
 	if ev.TLS == "" && ev.Security != NoTLS {

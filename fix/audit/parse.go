@@ -43,6 +43,10 @@ type Event struct {
 	Session []byte
 	// ClientName and ClientVersion come from the IMAP ID (ID lines only).
 	ClientName, ClientVersion []byte
+	// Commands are the command counts of a Postfix "disconnect from"
+	// line (Postfix 3.0+: "ehlo=2 starttls=1 auth=1 … commands=7"),
+	// empty when the line has none.
+	Commands []byte
 }
 
 // Kind says what a line was.
@@ -271,19 +275,31 @@ func parsePostfix(line []byte, i int, ev *Event) Kind {
 	msg := rest[j+3:]
 	ev.Time = parseTime(line[:start])
 	ev.Proto = "smtp"
+	// The service's syslog_name gives the port. A service without one
+	// logs as plain postfix/smtpd whatever its port (25, 587 or 465 with
+	// smtpd_tls_wrappermode): the port is then unknown, and the
+	// disconnect line's starttls= count tells STARTTLS from implicit TLS.
 	switch string(service) {
 	case "submission":
 		ev.Port = 587
 	case "smtps", "submissions":
 		ev.Port = 465
-	case "smtp", "postfix", "smtpd":
+	case "smtp", "smtpd":
 		ev.Port = 25
 	}
 	switch {
 	case hasPrefix(msg, "connect from "):
 		return KindPostfixConnect
 	case hasPrefix(msg, "disconnect from "):
+		c := msg[len("disconnect from "):]
+		if k := bytes.Index(c, []byte("] ")); k >= 0 && bytes.Contains(c[k:], []byte("commands=")) {
+			ev.Commands = c[k+2:]
+		}
 		return KindPostfixDisconnect
+	case hasPrefix(msg, "warning: "):
+		// "warning: host[ip]: SASL PLAIN authentication failed: …,
+		// sasl_username=…" is a failed login, not a login.
+		return KindIgnored
 	}
 	if k := bytes.Index(msg, []byte("TLS connection established from ")); k >= 0 {
 		m := msg[k:]
@@ -294,6 +310,11 @@ func parsePostfix(line []byte, i int, ev *Event) Kind {
 	}
 	k := bytes.Index(msg, []byte("sasl_username="))
 	if k < 0 {
+		return KindIgnored
+	}
+	if c := bytes.Index(msg, []byte("client=")); c < 0 || c > k {
+		// A successful login is logged with the queue id of the first
+		// message it sends: "ID: client=…, sasl_method=…, sasl_username=…".
 		return KindIgnored
 	}
 	u := msg[k+len("sasl_username="):]
@@ -313,6 +334,29 @@ func parsePostfix(line []byte, i int, ev *Event) Kind {
 		return KindIgnored
 	}
 	return KindLogin
+}
+
+// startTLSDone says whether a Postfix disconnect line's command counts
+// ("ehlo=2 starttls=1 auth=1 …", or "starttls=0/1" for a failed one) hold
+// a STARTTLS that succeeded.
+func startTLSDone(counts []byte) bool {
+	for len(counts) > 0 {
+		f := counts
+		if j := bytes.IndexByte(counts, ' '); j >= 0 {
+			f, counts = counts[:j], counts[j+1:]
+		} else {
+			counts = nil
+		}
+		if !hasPrefix(f, "starttls=") {
+			continue
+		}
+		n := f[len("starttls="):]
+		if j := bytes.IndexByte(n, '/'); j >= 0 {
+			n = n[:j]
+		}
+		return atoi(n) > 0
+	}
+	return false
 }
 
 func hasPrefix(b []byte, p string) bool {

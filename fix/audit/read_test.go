@@ -75,24 +75,34 @@ func TestBinaryLongAndCutLines(t *testing.T) {
 	}
 }
 
-// Postfix lines: no Postfix could be started by these tests, so these are
-// written after the formats in Postfix 3.7's source (tls_misc.c
-// tls_log_summary: "%s TLS connection established from %s: %s with
-// cipher %s (%d/%d bits)"; smtpd.c: "%s: client=%s, sasl_method=%s,
-// sasl_username=%s"), in syslog form, with invented addresses.
+// postfixLog: Postfix lines in the form of a real Postfix 3.7 log
+// (TestWriteRealPostfixLog writes one: services named as Debian's
+// master.cf suggests, smtpd_tls_loglevel = 1), edited: documentation
+// addresses and host names, and cases the real Postfix of the tests does
+// not make — TLS 1.0 (its OpenSSL refuses it), an AUTH without TLS
+// (smtpd_tls_auth_only = no), the older service name smtps. The failed
+// login's warning names the user and is no login.
 const postfixLog = `Nov 29 10:00:01 mx postfix/submission/smtpd[2001]: connect from pc1.example.net[192.0.2.10]
 Nov 29 10:00:01 mx postfix/submission/smtpd[2001]: Anonymous TLS connection established from pc1.example.net[192.0.2.10]: TLSv1 with cipher ECDHE-RSA-AES256-SHA (256/256 bits)
 Nov 29 10:00:02 mx postfix/smtps/smtpd[2002]: connect from pc2.example.net[192.0.2.11]
-Nov 29 10:00:02 mx postfix/smtps/smtpd[2002]: Anonymous TLS connection established from pc2.example.net[192.0.2.11]: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits) key-exchange X25519 server-signature RSA-PSS (2048 bits) server-digest SHA256
-Nov 29 10:00:02 mx postfix/submission/smtpd[2001]: 4NxYz1AbcD: client=pc1.example.net[192.0.2.10], sasl_method=LOGIN, sasl_username=Old.Outlook@example.it
-Nov 29 10:00:03 mx postfix/smtps/smtpd[2002]: 4NxYz2AbcE: client=pc2.example.net[192.0.2.11], sasl_method=PLAIN, sasl_username=new@example.it
+Nov 29 10:00:02 mx postfix/smtps/smtpd[2002]: Anonymous TLS connection established from pc2.example.net[192.0.2.11]: TLSv1.3 with cipher TLS_AES_128_GCM_SHA256 (128/128 bits) key-exchange X25519 server-signature ECDSA (prime256v1) server-digest SHA256
+Nov 29 10:00:02 mx postfix/submission/smtpd[2001]: EBE0E98C4F1: client=pc1.example.net[192.0.2.10], sasl_method=LOGIN, sasl_username=Old.Outlook@example.it
+Nov 29 10:00:03 mx postfix/smtps/smtpd[2002]: 09A4798C4F1: client=pc2.example.net[192.0.2.11], sasl_method=PLAIN, sasl_username=new@example.it
 Nov 29 10:00:03 mx postfix/submission/smtpd[2001]: disconnect from pc1.example.net[192.0.2.10] ehlo=2 starttls=1 auth=1 mail=1 rcpt=1 data=1 quit=1 commands=8
+Nov 29 10:00:03 mx postfix/smtps/smtpd[2002]: disconnect from pc2.example.net[192.0.2.11] ehlo=1 auth=1 mail=1 rcpt=1 data=1 quit=1 commands=6
 Nov 29 10:00:04 mx postfix/submission/smtpd[2001]: connect from pc3.example.net[192.0.2.12]
 Nov 29 10:00:04 mx postfix/submission/smtpd[2001]: Anonymous TLS connection established from pc3.example.net[192.0.2.12]: TLSv1.2 with cipher ECDHE-RSA-AES256-GCM-SHA384 (256/256 bits)
-Nov 29 10:00:05 mx postfix/submission/smtpd[2001]: 4NxYz3AbcF: client=pc3.example.net[192.0.2.12], sasl_method=PLAIN, sasl_username=starttls@example.it
+Nov 29 10:00:05 mx postfix/submission/smtpd[2001]: 1807A98C1D4: client=pc3.example.net[192.0.2.12], sasl_method=PLAIN, sasl_username=starttls@example.it
+Nov 29 10:00:05 mx postfix/submission/smtpd[2001]: disconnect from pc3.example.net[192.0.2.12] ehlo=2 starttls=1 auth=1 mail=1 rcpt=1 data=1 quit=1 commands=8
 Nov 29 10:00:05 mx postfix/smtpd[2003]: connect from pc4.example.net[192.0.2.13]
-Nov 29 10:00:05 mx postfix/smtpd[2003]: 4NxYz4AbcG: client=pc4.example.net[192.0.2.13], sasl_method=PLAIN, sasl_username=plain@example.it
-Nov 29 10:00:06 mx postfix/cleanup[2100]: 4NxYz4AbcG: message-id=<x@example.it>
+Nov 29 10:00:05 mx postfix/smtpd[2003]: 2598398C1D4: client=pc4.example.net[192.0.2.13], sasl_method=PLAIN, sasl_username=plain@example.it
+Nov 29 10:00:06 mx postfix/cleanup[2100]: 2598398C1D4: message-id=<20261129100006.2598398C1D4@mx.example.it>
+Nov 29 10:00:06 mx postfix/smtpd[2003]: disconnect from pc4.example.net[192.0.2.13] ehlo=1 auth=1 mail=1 rcpt=1 data=1 quit=1 commands=6
+Nov 29 10:00:07 mx postfix/submissions/smtpd[2004]: connect from pc5.example.net[192.0.2.14]
+Nov 29 10:00:07 mx postfix/submissions/smtpd[2004]: Anonymous TLS connection established from pc5.example.net[192.0.2.14]: TLSv1.3 with cipher TLS_AES_128_GCM_SHA256 (128/128 bits) key-exchange X25519 server-signature ECDSA (prime256v1) server-digest SHA256
+Nov 29 10:00:07 mx postfix/submissions/smtpd[2004]: warning: SASL authentication failure: Password verification failed
+Nov 29 10:00:07 mx postfix/submissions/smtpd[2004]: warning: pc5.example.net[192.0.2.14]: SASL PLAIN authentication failed: authentication failure, sasl_username=wrong@example.it
+Nov 29 10:00:07 mx postfix/submissions/smtpd[2004]: disconnect from pc5.example.net[192.0.2.14] ehlo=1 auth=0/1 quit=1 commands=2/3
 `
 
 func TestPostfixCorrelatedPerConnection(t *testing.T) {
@@ -119,6 +129,9 @@ func TestPostfixCorrelatedPerConnection(t *testing.T) {
 	if m := ms["new@example.it"]; m.Last.Month() != 11 || m.Last.Day() != 29 || m.Last.Hour() != 10 {
 		t.Errorf("syslog time: %v", m.Last)
 	}
+	if len(ms) != len(want) {
+		t.Errorf("mailboxes %v, want %d (a failed login is none)", keys(ms), len(want))
+	}
 	if st := a.Stats(); st.Logins != 4 || st.Unknown != 1 {
 		t.Errorf("stats %+v", st)
 	}
@@ -141,5 +154,53 @@ func TestLinkOpensPrefilled(t *testing.T) {
 		if l.Email != r.Address || l.Lang != "it" || l.Servers[server.IMAP] != s.IMAP || l.Servers[server.POP3] != s.POP3 || l.Servers[server.SMTP] != s.SMTP {
 			t.Errorf("%s: link %+v", r.Address, l)
 		}
+	}
+}
+
+// TestPostfixWithoutDisconnect: a connection whose disconnect line is
+// missing (the log ends, or Postfix 2.x without command counts) is judged
+// by its service name; an unnamed postfix/smtpd then does not say the
+// port, and only its disconnect line tells implicit TLS from STARTTLS.
+func TestPostfixWithoutDisconnect(t *testing.T) {
+	var kept []string
+	for _, l := range strings.Split(postfixLog, "\n") {
+		if !strings.Contains(l, " disconnect from ") {
+			kept = append(kept, l)
+		}
+	}
+	cut := strings.Join(kept, "\n")
+	unnamed := strings.NewReplacer("postfix/smtps/smtpd", "postfix/smtpd", "postfix/submission/smtpd", "postfix/smtpd")
+	// Postfix 2.x: "disconnect from host[ip]" with no command counts.
+	var old []string
+	for _, l := range strings.Split(postfixLog, "\n") {
+		if strings.Contains(l, " disconnect from ") {
+			l = l[:strings.Index(l, "] ")+1]
+		}
+		old = append(old, l)
+	}
+	for _, c := range []struct {
+		name, log           string
+		newIssues, starttls []Class
+	}{
+		{"named, no disconnect", cut, nil, []Class{ClassStartTLS}},
+		{"unnamed", unnamed.Replace(postfixLog), nil, []Class{ClassStartTLS}},
+		{"unnamed, no disconnect", unnamed.Replace(cut), []Class{ClassUnknown}, []Class{ClassUnknown}},
+		{"unnamed, Postfix 2.x disconnect", unnamed.Replace(strings.Join(old, "\n")), []Class{ClassUnknown}, []Class{ClassUnknown}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ms := byAddress(readString(t, c.log, Options{}))
+			if got := ms["new@example.it"].Issues(); !reflect.DeepEqual(got, c.newIssues) {
+				t.Errorf("new@: %v, want %v (%+v)", got, c.newIssues, ms["new@example.it"].Access)
+			}
+			if got := ms["starttls@example.it"].Issues(); !reflect.DeepEqual(got, c.starttls) {
+				t.Errorf("starttls@: %v, want %v (%+v)", got, c.starttls, ms["starttls@example.it"].Access)
+			}
+			if got := ms["plain@example.it"].Issues(); !reflect.DeepEqual(got, []Class{ClassNoTLS}) {
+				t.Errorf("plain@: %v", got)
+			}
+			if ms["wrong@example.it"] != nil {
+				t.Errorf("a failed login counted")
+			}
+		})
 	}
 }

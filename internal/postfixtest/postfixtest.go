@@ -35,6 +35,14 @@ type Config struct {
 	Users map[string]string
 	// Hostname is myhostname (default mail.example.test).
 	Hostname string
+	// TLSLogLevel is smtpd_tls_loglevel; 0 leaves Postfix's default (0),
+	// 1 logs "… TLS connection established from …: TLSv1.3 with cipher
+	// …" for every TLS connection.
+	TLSLogLevel int
+	// SyslogNames names the services in the log as Debian's master.cf
+	// suggests (-o syslog_name=postfix/submission on 587,
+	// postfix/submissions on 465); by default both log as postfix/smtpd.
+	SyslogNames bool
 }
 
 // Server is a running Postfix.
@@ -122,7 +130,7 @@ func (s *Server) configure(cfg Config) error {
 	files := map[string][]byte{
 		"cert.pem":        cfg.CertPEM,
 		"key.pem":         cfg.KeyPEM,
-		"main.cf":         []byte(strings.ReplaceAll(strings.ReplaceAll(mainCF, "DIR", d), "HOST", host)),
+		"main.cf":         []byte(strings.ReplaceAll(strings.ReplaceAll(mainCF, "DIR", d), "HOST", host) + extraMain(cfg)),
 		"sasl/smtpd.conf": []byte(strings.ReplaceAll(smtpdConf, "DIR", d)),
 	}
 	for name, data := range files {
@@ -133,7 +141,7 @@ func (s *Server) configure(cfg Config) error {
 	if err := os.Chmod(filepath.Join(d, "key.pem"), 0o600); err != nil {
 		return err
 	}
-	master, err := masterCF(s.Addr)
+	master, err := masterCF(s.Addr, cfg.SyslogNames)
 	if err != nil {
 		return err
 	}
@@ -184,6 +192,14 @@ cyrus_sasl_config_path = DIR/sasl
 smtpd_relay_restrictions = permit_sasl_authenticated, reject
 `
 
+// extraMain is the main.cf settings the options ask for.
+func extraMain(cfg Config) string {
+	if cfg.TLSLogLevel > 0 {
+		return fmt.Sprintf("smtpd_tls_loglevel = %d\n", cfg.TLSLogLevel)
+	}
+	return ""
+}
+
 const smtpdConf = `pwcheck_method: auxprop
 auxprop_plugin: sasldb
 mech_list: PLAIN LOGIN
@@ -192,8 +208,9 @@ sasldb_path: DIR/sasldb
 
 // masterCF is Debian's master.cf without its port 25 service, with no
 // chroot (the queue directory is no chroot jail), and the two submission
-// services on addr.
-func masterCF(addr string) ([]byte, error) {
+// services on addr (named postfix/submission and postfix/submissions in
+// the log when syslogNames is set).
+func masterCF(addr string, syslogNames bool) ([]byte, error) {
 	base, err := os.ReadFile("/etc/postfix/master.cf")
 	if err != nil {
 		return nil, err
@@ -209,8 +226,12 @@ func masterCF(addr string) ([]byte, error) {
 		}
 		out.WriteString(line + "\n")
 	}
-	fmt.Fprintf(&out, "%s:587 inet n - n - - smtpd\n", addr)
-	fmt.Fprintf(&out, "%s:465 inet n - n - - smtpd -o smtpd_tls_wrappermode=yes\n", addr)
+	sub, subs := "", ""
+	if syslogNames {
+		sub, subs = " -o syslog_name=postfix/submission", " -o syslog_name=postfix/submissions"
+	}
+	fmt.Fprintf(&out, "%s:587 inet n - n - - smtpd%s\n", addr, sub)
+	fmt.Fprintf(&out, "%s:465 inet n - n - - smtpd%s -o smtpd_tls_wrappermode=yes\n", addr, subs)
 	return out.Bytes(), nil
 }
 
