@@ -54,8 +54,8 @@ func parseCompat(args []string) (compatFlags, error) {
 
 func checkCompatFlags(f compatFlags) error {
 	switch {
-	case f.lang != "" && f.lang != "it" && f.lang != "en":
-		return usagef("--lang must be it or en")
+	case !knownLang(f.lang):
+		return badLang()
 	case f.table && (f.os != "" || f.client != "" || f.starttlsClosed || f.serverTLS != "1.2"):
 		return usagef("--table prints the whole matrix: drop --os, --client, --server-tls and --starttls-closed")
 	case f.table && f.json:
