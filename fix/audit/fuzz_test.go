@@ -25,7 +25,7 @@ func FuzzParseLine(f *testing.F) {
 		b := []byte(line)
 		var ev Event
 		k := ParseLine(b, &ev)
-		for _, s := range [][]byte{ev.User, ev.Cipher, ev.RemoteIP, ev.Session, ev.ClientName, ev.ClientVersion} {
+		for _, s := range [][]byte{ev.User, ev.Cipher, ev.RemoteIP, ev.Session, ev.ClientName, ev.ClientVersion, ev.Commands} {
 			if len(s) > 0 && !within(b, s) {
 				t.Fatalf("slice %q not in the line", s)
 			}
