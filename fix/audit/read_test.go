@@ -79,7 +79,8 @@ func TestBinaryLongAndCutLines(t *testing.T) {
 // (TestWriteRealPostfixLog writes one: services named as Debian's
 // master.cf suggests, smtpd_tls_loglevel = 1), edited: documentation
 // addresses and host names, and cases the real Postfix of the tests does
-// not make — TLS 1.0 (not made: OpenSSL 3 needs @SECLEVEL=0 for it, as the Dovecot tests set), an AUTH without TLS
+// not make — TLS 1.0 (OpenSSL 3 needs @SECLEVEL=0 for it, which the
+// Dovecot tests set and the Postfix ones do not), an AUTH without TLS
 // (smtpd_tls_auth_only = no), the older service name smtps. The failed
 // login's warning names the user and is no login.
 const postfixLog = `Nov 29 10:00:01 mx postfix/submission/smtpd[2001]: connect from pc1.example.net[192.0.2.10]
