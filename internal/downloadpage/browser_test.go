@@ -293,3 +293,40 @@ func TestScriptsOff(t *testing.T) {
 		}
 	}
 }
+
+// Client hints refine what the user agent says: Windows 11 from 10, the
+// Android version behind Chrome's reduced user agent, and never a system
+// other than the user agent's. Chromium's command line cannot set client
+// hints, so a copy of the page gets a stand-in navigator.userAgentData
+// before its own script.
+func TestChromiumClientHints(t *testing.T) {
+	bin, page := chromium(t)
+	orig, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, ua, platform, version, kind, button, sys string
+	}{
+		{"Windows 11", uaWin11, "Windows", "15.0.0", "win10", "maildoctor.exe", "Windows 11"},
+		{"Windows 10", uaWin10, "Windows", "10.0.0", "win10", "maildoctor.exe", "Windows 10"},
+		{"Android 14", uaAndroid, "Android", "14.0.0", "android", "https://webmail.maildoctor.example/", "Android 14"},
+		{"hints that disagree", uaWin10, "Linux", "6.1.0", "win10", "maildoctor.exe", "Windows 10/11"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			stub := `<script>Object.defineProperty(navigator, "userAgentData", {value: {platform: "` + tc.platform +
+				`", getHighEntropyValues: function () { return Promise.resolve({platform: "` + tc.platform +
+				`", platformVersion: "` + tc.version + `", architecture: "x86"}); }}});</script>`
+			copyPage := filepath.Join(t.TempDir(), "index.html")
+			b := bytes.Replace(orig, []byte("<script>\n"), []byte(stub+"\n<script>\n"), 1)
+			if err := os.WriteFile(copyPage, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			doc := dumpDOM(t, bin, copyPage, tc.ua, "")
+			s := offered(t, doc, "it")
+			if s.kind != tc.kind || s.button != tc.button || !strings.Contains(s.text, tc.sys+"\n") {
+				t.Errorf("offered %q, button %q, text:\n%s\nwant %q, %q, system %q", s.kind, s.button, s.text, tc.kind, tc.button, tc.sys)
+			}
+		})
+	}
+}
