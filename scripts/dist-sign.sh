@@ -13,19 +13,33 @@
 #   SIGN_CAFILE         optional: the roots to verify against (default: the
 #                       system's /etc/ssl/certs/ca-certificates.crt)
 #   SIGN_TSA_CAFILE     optional: the roots for the time-stamp (default: SIGN_CAFILE)
-# Without SIGN_PKCS12 the files are left as they are and one line says so.
+# Or, for a key that lives in a USB token or an HSM (every code-signing
+# certificate issued since June 2023), through PKCS#11 instead of SIGN_PKCS12:
+#   SIGN_PKCS11_MODULE  the token's PKCS#11 library (.so), from its vendor
+#   SIGN_PKCS11_KEY     the key's PKCS#11 URI, e.g. pkcs11:token=NAME;object=LABEL;type=private
+#   SIGN_CERTS          the certificate and its intermediate CAs, PEM
+#   SIGN_PASSWORD       the token's PIN
+# Without either the files are left as they are and one line says so.
 set -euo pipefail
 [ $# -ge 3 ] || { echo "usage: $0 PRODUCT_NAME PROVIDER_URL FILE.exe..." >&2; exit 2; }
 name=$1
 url=$2
 shift 2
 
-if [ -z "${SIGN_PKCS12:-}" ]; then
+if [ -n "${SIGN_PKCS11_MODULE:-}" ]; then
+	[ -r "$SIGN_PKCS11_MODULE" ] || { echo "SIGN_PKCS11_MODULE=$SIGN_PKCS11_MODULE: not a readable file" >&2; exit 1; }
+	[ -n "${SIGN_PKCS11_KEY:-}" ] || { echo "SIGN_PKCS11_MODULE needs SIGN_PKCS11_KEY, the key's pkcs11: URI" >&2; exit 1; }
+	[ -r "${SIGN_CERTS:-}" ] || { echo "SIGN_PKCS11_MODULE needs SIGN_CERTS, the certificate chain (PEM)" >&2; exit 1; }
+	"$(dirname "$0")/install-deps.sh" build osslsigncode libengine-pkcs11-openssl >/dev/null
+	key=(-pkcs11module "$SIGN_PKCS11_MODULE" -certs "$SIGN_CERTS" -key "$SIGN_PKCS11_KEY")
+elif [ -n "${SIGN_PKCS12:-}" ]; then
+	[ -r "$SIGN_PKCS12" ] || { echo "SIGN_PKCS12=$SIGN_PKCS12: not a readable file" >&2; exit 1; }
+	"$(dirname "$0")/install-deps.sh" build osslsigncode >/dev/null
+	key=(-pkcs12 "$SIGN_PKCS12")
+else
 	echo "   unsigned: SIGN_PKCS12 is not set, so Windows SmartScreen will warn on first start (docs/release.md)"
 	exit 0
 fi
-[ -r "$SIGN_PKCS12" ] || { echo "SIGN_PKCS12=$SIGN_PKCS12: not a readable file" >&2; exit 1; }
-"$(dirname "$0")/install-deps.sh" build osslsigncode >/dev/null
 
 cafile=${SIGN_CAFILE:-/etc/ssl/certs/ca-certificates.crt}
 tsacafile=${SIGN_TSA_CAFILE:-$cafile}
@@ -41,7 +55,7 @@ for f in "$@"; do
 	# Windows. -n and -i: the name and URL the UAC/SmartScreen dialogs and
 	# the file's Digital Signatures tab show. -comm: a company's
 	# certificate (commercial purpose), not an individual's.
-	if ! printf '%s' "${SIGN_PASSWORD:-}" | osslsigncode sign -pkcs12 "$SIGN_PKCS12" -readpass - \
+	if ! printf '%s' "${SIGN_PASSWORD:-}" | osslsigncode sign "${key[@]}" -readpass - \
 		-h sha256 -comm "${desc[@]}" "${ts[@]}" -in "$f" -out "$tmp" >"$tmp.log" 2>&1; then
 		echo "signing $(basename "$f") failed:" >&2
 		cat "$tmp.log" >&2

@@ -112,9 +112,10 @@ step "windows amd64 legacy (Go 1.19)"
 GOTOOLCHAIN=local GOFLAGS=-mod=mod winbuild maildoctor-legacy "$GO119"
 
 # --- Authenticode signature -------------------------------------------------
-# With the provider's certificate (SIGN_PKCS12, SIGN_PASSWORD, optional
-# SIGN_TIMESTAMP_URL: scripts/dist-sign.sh) both .exe files are signed and
-# verified before they are zipped; without it one line says they are not.
+# With the provider's certificate (SIGN_PKCS12 or SIGN_PKCS11_*, SIGN_PASSWORD,
+# optional SIGN_TIMESTAMP_URL: scripts/dist-sign.sh) both .exe files are
+# signed and verified before they are zipped; without it one line says
+# they are not.
 step "signing"
 signinfo=$("$GO" run ./packaging/downloadpage -sign-info)
 "$root/scripts/dist-sign.sh" "${signinfo%%$'\n'*}" "${signinfo#*$'\n'}" "$out/maildoctor.exe" "$out/maildoctor-legacy.exe"

@@ -9,6 +9,9 @@
 #    (SHA-256, the profile's product name and URL) and verify with
 #    osslsigncode against the test root and not against the system's roots;
 #    the zips must hold the signed files and SHA256SUMS must match them.
+# 2b. The same certificate's key in a PKCS#11 token (SoftHSM), as a real
+#    certificate's key lives in a USB token or HSM: scripts/dist-sign.sh
+#    signs a copy of the legacy .exe through SIGN_PKCS11_*, and it verifies.
 # 3. The signed files pass the PE checks (internal/pecheck) and the signed
 #    legacy .exe starts under Wine (scripts/test-dist-wine.sh), whose
 #    screenshot is copied to DIST/wine-win7-signed.png.
@@ -17,7 +20,7 @@ cd "$(dirname "$0")/.."
 root=$PWD
 dist=$(cd "${1:-dist}" && pwd)
 GO=${GO:-go}
-"$root/scripts/install-deps.sh" build osslsigncode openssl unzip >/dev/null
+"$root/scripts/install-deps.sh" build osslsigncode openssl unzip softhsm2 libengine-pkcs11-openssl >/dev/null
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -96,6 +99,31 @@ if grep -q 'class="warn"' "$signed/index.html" || ! grep -q 'class="warn"' "$dis
 else
 	pass "index.html: no SmartScreen warning for the signed build, a warning for the unsigned one"
 fi
+
+# --- 2b. the key in a PKCS#11 token --------------------------------------------
+hsm=$work/hsm
+mkdir -p "$hsm/tokens"
+printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$hsm/tokens" >"$hsm/softhsm2.conf"
+export SOFTHSM2_CONF=$hsm/softhsm2.conf
+pin=$(od -An -N4 -tu4 /dev/urandom | tr -d ' \n')
+softhsm2-util --init-token --free --label mdtest --pin "$pin" --so-pin "$pin" >/dev/null
+openssl pkcs12 -in "$work/cert/sign.p12" -passin "pass:$pass_word" -nocerts -nodes 2>/dev/null |
+	openssl pkcs8 -topk8 -nocrypt -out "$hsm/key.pem"
+openssl pkcs12 -in "$work/cert/sign.p12" -passin "pass:$pass_word" -nokeys -clcerts 2>/dev/null |
+	openssl x509 -out "$hsm/chain.pem"
+softhsm2-util --import "$hsm/key.pem" --token mdtest --label mdsign --id 01 --pin "$pin" >/dev/null
+rm -f "$hsm/key.pem"
+module=$(dpkg -L libsofthsm2 softhsm2 2>/dev/null | grep -m1 '/libsofthsm2\.so$')
+cp "$dist/maildoctor-legacy.exe" "$hsm/token-signed.exe"
+if SIGN_PKCS11_MODULE=$module SIGN_PKCS11_KEY="pkcs11:token=mdtest;object=mdsign;type=private" \
+	SIGN_CERTS=$hsm/chain.pem SIGN_PASSWORD=$pin SIGN_CAFILE=$work/cert/ca.pem \
+	"$root/scripts/dist-sign.sh" "$name" "$url" "$hsm/token-signed.exe" &&
+	osslsigncode verify -CAfile "$work/cert/ca.pem" -in "$hsm/token-signed.exe" 2>&1 | grep -q "Signature verification: ok"; then
+	pass "PKCS#11 (SoftHSM token): the legacy .exe signed through SIGN_PKCS11_* verifies"
+else
+	fail "PKCS#11 (SoftHSM token): signing or verification failed"
+fi
+unset SOFTHSM2_CONF
 
 # --- 3. PE checks and Wine on the signed files ------------------------------------
 if MAILDOCTOR_DIST=$signed "$GO" test -count=1 -run 'TestReleaseExes' ./internal/pecheck/ >"$work/pe.log" 2>&1; then
