@@ -7,7 +7,7 @@ STATICCHECK_VERSION ?= v0.8.2
 GOBIN     := $(shell $(GO) env GOPATH)/bin
 PKGS_CROSS := ./detect/... ./i18n/... ./assets/...
 
-.PHONY: run test deps test-deps lint build build-legacy cross unit bench fuzz
+.PHONY: run test deps test-deps lint build build-legacy cross unit bench compare-testssl fuzz
 
 VERSION   := $(shell sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml)
 TAGS      := migrated_fynedo
@@ -59,6 +59,13 @@ unit:
 bench:
 	$(GO) test -run '^$$' -bench FullCheck -benchtime 20x ./detect/check/
 	$(GO) test -run '^$$' -bench CheckLatency -benchtime 3x ./detect/check/
+
+# compare-testssl: Debian's testssl.sh -p on one implicit-TLS port of the
+# test Dovecot and the full check, through the same 20 ms one-way line in
+# the same run (README, "Measured"). Not part of `test`: it takes ~20 s.
+compare-testssl:
+	@scripts/install-deps.sh testssl
+	MAILDOCTOR_TESTSSL=1 $(GO) test -run '^TestCompareTestssl$$' -count=1 -v ./detect/check/
 
 fuzz:
 	@scripts/fuzz.sh 30s

@@ -2,6 +2,7 @@
 # Installs what Mail Doctor needs on Debian/Ubuntu, only what is missing.
 #   install-deps.sh build   the toolchain to build and run
 #   install-deps.sh test    plus Dovecot (the tests' real mail server) and Go 1.19
+#   install-deps.sh testssl Dovecot and testssl.sh, for `make compare-testssl`
 #   install-deps.sh MODE PACKAGE...   the mode's packages and these (the
 #                           release and measurement scripts name theirs)
 set -euo pipefail
@@ -16,6 +17,10 @@ if [ "$mode" = wine ]; then
 fi
 if [ "$mode" = screenshots ]; then
 	want+=(xvfb imagemagick)
+fi
+if [ "$mode" = testssl ]; then
+	# The comparison with testssl.sh runs against the test Dovecot.
+	want+=(dovecot-imapd dovecot-pop3d dovecot-submissiond openssl testssl.sh)
 fi
 if [ "$mode" = test ]; then
 	# Postfix with Cyrus SASL: the real submission server most providers
@@ -38,7 +43,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 	$sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if [ "$mode" = test ]; then
+if [ "$mode" = test ] || [ "$mode" = testssl ]; then
 	# The tests start their own Dovecots on loopback addresses and the
 	# standard ports; a system-wide Dovecot listening on every address
 	# would take those ports.
