@@ -135,7 +135,11 @@ func loginEndpoint(servers []discover.Server, wait func(int) *probe.Result, p se
 // modernTLS reports whether the endpoint agreed TLS 1.2 or newer; the
 // login connection itself refuses anything older (probe.Login).
 func modernTLS(r *probe.Result) bool {
-	return r.TLS != nil && (r.TLS.Negotiated == "1.2" || r.TLS.Negotiated == "1.3")
+	if r.TLS == nil {
+		return false
+	}
+	v, err := server.ParseTLSVersion(r.TLS.Negotiated)
+	return err == nil && v.Known() && v.AtLeast(server.TLS12)
 }
 
 // offersLogin reports whether a submission server announced, over TLS, a

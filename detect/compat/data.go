@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"maildoctor.app/maildoctor/assets"
+	"maildoctor.app/maildoctor/detect/server"
 )
 
 // State is what a system or a program does with one TLS version.
@@ -36,7 +37,13 @@ const (
 
 // TLSVersions are the protocol versions the knowledge base tracks, oldest
 // first.
-func TLSVersions() []string { return []string{"1.0", "1.1", "1.2", "1.3"} }
+func TLSVersions() []string {
+	out := make([]string, len(server.TLSVersions))
+	for i, v := range server.TLSVersions {
+		out[i] = v.String()
+	}
+	return out
+}
 
 // Kinds of families.
 const (

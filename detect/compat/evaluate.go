@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"maildoctor.app/maildoctor/detect/server"
 )
 
 // Outcome is the verdict for one system, program and server.
@@ -90,18 +92,18 @@ type resolved struct {
 // Evaluate answers a query. Errors are bad input: an unknown id, a version
 // outside the data, a program that does not run on the system.
 func (kb *KB) Evaluate(q Query) (Verdict, error) {
-	floor := q.ServerMinTLS
-	if floor == "" {
-		floor = "1.2"
+	floor, err := server.ParseTLSVersion(q.ServerMinTLS)
+	if err != nil || q.ServerMinTLS != floor.String() {
+		return Verdict{}, fmt.Errorf("server TLS %q is not one of %v", q.ServerMinTLS, TLSVersions())
 	}
-	if !isTLSVersion(floor) {
-		return Verdict{}, fmt.Errorf("server TLS %q is not one of %v", floor, TLSVersions())
+	if floor == 0 {
+		floor = server.TLS12
 	}
 	r, err := kb.resolve(q)
 	if err != nil {
 		return Verdict{}, err
 	}
-	v := Verdict{ServerMinTLS: floor, TLS: kb.supports(r)}
+	v := Verdict{ServerMinTLS: floor.String(), TLS: kb.supports(r)}
 	v.OS, v.Client = r.describe()
 	v.Verdict, v.Actions = kb.decideAll(r, v.TLS, floor)
 	if q.STARTTLSClosed && v.Verdict != Unsupported {
@@ -113,15 +115,6 @@ func (kb *KB) Evaluate(q Query) (Verdict, error) {
 		v.Discontinued = r.cl.Discontinued
 	}
 	return v, nil
-}
-
-func isTLSVersion(s string) bool {
-	for _, v := range TLSVersions() {
-		if s == v {
-			return true
-		}
-	}
-	return false
 }
 
 func (r resolved) describe() (*OS, *Client) {
@@ -477,11 +470,11 @@ func containsString(list []string, s string) bool {
 }
 
 // needed are the TLS versions the server accepts.
-func needed(floor string) []string {
+func needed(floor server.TLSVersion) []string {
 	var out []string
-	for _, v := range TLSVersions() {
-		if v >= floor {
-			out = append(out, v)
+	for _, v := range server.TLSVersions {
+		if v.AtLeast(floor) {
+			out = append(out, v.String())
 		}
 	}
 	return out
@@ -489,7 +482,7 @@ func needed(floor string) []string {
 
 // decide reads the verdict from the supports alone, and returns the fix
 // that makes a needs_action verdict work.
-func decide(sup map[string]Support, floor string) (Outcome, []Action) {
+func decide(sup map[string]Support, floor server.TLSVersion) (Outcome, []Action) {
 	for _, v := range needed(floor) {
 		if s := sup[v].State; s == Default || s == Cloud {
 			return Works, nil
@@ -555,7 +548,7 @@ func (r resolved) below(need version) bool {
 }
 
 // quick is the verdict without the ways out, for weighing alternatives.
-func quick(r resolved, floor string) Outcome {
+func quick(r resolved, floor server.TLSVersion) Outcome {
 	if _, stop := blocked(r); stop {
 		return Unsupported
 	}
@@ -572,7 +565,7 @@ func quick(r resolved, floor string) Outcome {
 
 // decideAll is the verdict with its actions: the fix, what the program
 // requires anyway, or the ways out.
-func (kb *KB) decideAll(r resolved, sup map[string]Support, floor string) (Outcome, []Action) {
+func (kb *KB) decideAll(r resolved, sup map[string]Support, floor server.TLSVersion) (Outcome, []Action) {
 	o, acts := decide(sup, floor)
 	if _, stop := blocked(r); stop {
 		o, acts = Unsupported, nil
@@ -607,7 +600,7 @@ func advice(r resolved) []Action {
 
 // waysOut lists what works instead: a newer version of the program, another
 // program, a newer system, and always the webmail.
-func (kb *KB) waysOut(r resolved, floor string) []Action {
+func (kb *KB) waysOut(r resolved, floor server.TLSVersion) []Action {
 	var acts []Action
 	if a, ok := kb.clientUpdate(r, floor); ok {
 		acts = append(acts, a)
@@ -622,7 +615,7 @@ func (kb *KB) waysOut(r resolved, floor string) []Action {
 // acceptable is an outcome worth suggesting.
 func acceptable(o Outcome) bool { return o == Works || o == NeedsAction }
 
-func (kb *KB) clientUpdate(r resolved, floor string) (Action, bool) {
+func (kb *KB) clientUpdate(r resolved, floor server.TLSVersion) (Action, bool) {
 	if r.cl == nil || r.fam.Axis == AxisOS {
 		return Action{}, false
 	}
@@ -666,7 +659,7 @@ func (kb *KB) clientUpdate(r resolved, floor string) (Action, bool) {
 	return Action{}, false
 }
 
-func (kb *KB) otherClients(r resolved, floor string) []Action {
+func (kb *KB) otherClients(r resolved, floor server.TLSVersion) []Action {
 	if r.os == nil {
 		return nil
 	}
@@ -692,7 +685,7 @@ func (kb *KB) otherClients(r resolved, floor string) []Action {
 // newerOS names the oldest newer system on which the same program works,
 // preferring the rows marked as worth recommending; if the program works
 // nowhere, the oldest newer system that works by itself.
-func (kb *KB) newerOS(r resolved, floor string) (Action, bool) {
+func (kb *KB) newerOS(r resolved, floor server.TLSVersion) (Action, bool) {
 	if r.os == nil {
 		return Action{}, false
 	}
@@ -715,7 +708,7 @@ func newerOSAction(row *Row) Action {
 	return Action{Kind: ActionNewerOS, Key: "compat.action.newer_os", Args: map[string]string{"os": row.Name}}
 }
 
-func (kb *KB) firstNewer(r resolved, floor string, withClient bool) *Row {
+func (kb *KB) firstNewer(r resolved, floor server.TLSVersion, withClient bool) *Row {
 	var first, recommended *Row
 	after := false
 	for _, row := range r.os.family.Rows {

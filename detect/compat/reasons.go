@@ -1,8 +1,10 @@
 package compat
 
+import "maildoctor.app/maildoctor/detect/server"
+
 // reasons explains a verdict in translatable sentences: whose TLS decides,
 // what it does with the versions the server accepts, and any caveat.
-func (kb *KB) reasons(r resolved, v Verdict, floor string) []Reason {
+func (kb *KB) reasons(r resolved, v Verdict, floor server.TLSVersion) []Reason {
 	var out []Reason
 	if r.builtin {
 		out = append(out, Reason{Key: "compat.reason.builtin_answer",
@@ -90,7 +92,7 @@ func caveats(row *Row) []Reason {
 // builtinDiffers warns, when only a system was asked about, that the mail
 // app that comes with it does worse than the system (iOS Mail up to iOS 9
 // speaks only TLS 1.0 although iOS 5 has TLS 1.2).
-func (kb *KB) builtinDiffers(r resolved, got Outcome, floor string) (Reason, bool) {
+func (kb *KB) builtinDiffers(r resolved, got Outcome, floor server.TLSVersion) (Reason, bool) {
 	if r.fam != nil || r.os == nil || r.os.BuiltinClient == "" {
 		return Reason{}, false
 	}

@@ -8,6 +8,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"maildoctor.app/maildoctor/detect/server"
 )
 
 // Translate renders a translation key; i18n.Translator.T fits.
@@ -79,13 +81,13 @@ func (kb *KB) tableRow(f *Family, r *Row) TableRow {
 	if f.Kind == KindClient {
 		res = resolved{fam: f, cl: r}
 	}
-	for _, floor := range []string{"1.2", "1.3"} {
+	for _, floor := range []server.TLSVersion{server.TLS12, server.TLS13} {
 		o := quick(res, floor)
 		if f.Kind == KindClient && f.Stack == StackOS && o == Undetermined {
-			t.Verdict[floor] = "system"
+			t.Verdict[floor.String()] = "system"
 			continue
 		}
-		t.Verdict[floor] = string(o)
+		t.Verdict[floor.String()] = string(o)
 	}
 	return t
 }

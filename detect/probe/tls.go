@@ -12,22 +12,8 @@ import (
 	"maildoctor.app/maildoctor/detect/server"
 )
 
-// sweepVersions are the TLS versions tried one by one.
-var sweepVersions = []uint16{tls.VersionTLS10, tls.VersionTLS11, tls.VersionTLS12, tls.VersionTLS13}
-
-func versionName(v uint16) string {
-	switch v {
-	case tls.VersionTLS10:
-		return "1.0"
-	case tls.VersionTLS11:
-		return "1.1"
-	case tls.VersionTLS12:
-		return "1.2"
-	case tls.VersionTLS13:
-		return "1.3"
-	}
-	return "unknown"
-}
+// versionName is how results write a version: "1.0" … "1.3", "unknown".
+func versionName(v uint16) string { return server.TLSVersion(v).String() }
 
 // allCipherSuites offers every suite Go implements, the insecure ones too,
 // so the probe can talk to an old server and say what it is; the login
@@ -86,13 +72,13 @@ func (p *probe) startSweep() *sweeping {
 		defer close(sw.done)
 		var mu sync.Mutex
 		var wg sync.WaitGroup
-		for _, v := range sweepVersions {
+		for _, v := range server.TLSVersions {
 			wg.Add(1)
-			go func(v uint16) {
+			go func(v server.TLSVersion) {
 				defer wg.Done()
-				ok := p.tryVersion(ctx, addr, sec, v)
+				ok := p.tryVersion(ctx, addr, sec, uint16(v))
 				mu.Lock()
-				sw.accepted[versionName(v)] = ok
+				sw.accepted[v.String()] = ok
 				mu.Unlock()
 			}(v)
 		}
@@ -117,9 +103,9 @@ func (p *probe) finishSweep(sw *sweeping) {
 	}
 	p.res.TLS.Versions = accepted
 	var names []string
-	for _, v := range sweepVersions {
-		if accepted[versionName(v)] {
-			names = append(names, versionName(v))
+	for _, v := range server.TLSVersions {
+		if accepted[v.String()] {
+			names = append(names, v.String())
 		}
 	}
 	p.record(StepVersions, sw.start, nil, strings.Join(names, " "))
@@ -160,20 +146,20 @@ func dialQuiet(ctx context.Context, addr string, timeout time.Duration) (*stepCo
 }
 
 func (p *probe) judgeVersions(accepted map[string]bool) {
-	best := ""
-	for _, v := range sweepVersions {
-		if accepted[versionName(v)] {
-			best = versionName(v)
+	var best server.TLSVersion
+	for _, v := range server.TLSVersions {
+		if accepted[v.String()] {
+			best = v
 		}
 	}
-	switch best {
-	case "":
+	switch {
+	case best == 0:
 		if !finding.Has(p.res.Findings, finding.TLSHandshakeFailed) {
 			p.res.fail(finding.TLSHandshakeFailed, finding.Fail, nil, "reason", "no TLS version agreed")
 		}
-	case "1.0", "1.1":
-		p.res.fail(finding.TLSLegacyOnly, finding.Fail, nil, "version", best)
-	case "1.2":
+	case best < server.TLS12:
+		p.res.fail(finding.TLSLegacyOnly, finding.Fail, nil, "version", best.String())
+	case best == server.TLS12:
 		p.res.fail(finding.TLSNoTLS13, finding.Info, nil)
 	}
 }
