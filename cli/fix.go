@@ -29,6 +29,7 @@ import (
 // fixFlags are the flags of "maildoctor fix".
 type fixFlags struct {
 	json, apply, undo, dryRun bool
+	enableTLS12               bool
 	export, out, lang         string
 	profile                   string
 }
@@ -44,6 +45,7 @@ func parseFix(args []string) (email string, f fixFlags, err error) {
 	fs.BoolVar(&f.apply, "apply", false, "")
 	fs.BoolVar(&f.undo, "undo", false, "")
 	fs.BoolVar(&f.dryRun, "dry-run", false, "")
+	fs.BoolVar(&f.enableTLS12, "enable-tls12", false, "")
 	fs.StringVar(&f.export, "export", "", "")
 	fs.StringVar(&f.out, "o", "", "")
 	fs.StringVar(&f.lang, "lang", "", "")
@@ -66,18 +68,21 @@ func parseFix(args []string) (email string, f fixFlags, err error) {
 
 func checkFixFlags(email string, f fixFlags) error {
 	modes := 0
-	for _, on := range []bool{f.apply, f.undo, f.export != ""} {
+	// "--enable-tls12 --undo" is one mode: the undo of the switch.
+	for _, on := range []bool{f.apply, f.undo && !f.enableTLS12, f.export != "", f.enableTLS12} {
 		if on {
 			modes++
 		}
 	}
 	switch {
 	case modes > 1:
-		return usagef("use only one of --apply, --undo and --export")
-	case modes == 1 && email == "":
+		return usagef("use only one of --apply, --undo, --export and --enable-tls12")
+	case f.enableTLS12 && email != "":
+		return usagef("--enable-tls12 is for the whole computer: give no e-mail address")
+	case modes == 1 && email == "" && !f.enableTLS12:
 		return usagef("--apply, --undo and --export need the e-mail address")
-	case f.dryRun && !f.apply:
-		return usagef("--dry-run goes with --apply")
+	case f.dryRun && !f.apply && !(f.enableTLS12 && !f.undo):
+		return usagef("--dry-run goes with --apply or --enable-tls12")
 	case f.out != "" && f.export == "":
 		return usagef("-o goes with --export")
 	case f.export != "" && !oneOf(f.export, exportKinds):
@@ -108,6 +113,12 @@ type fixDeps struct {
 	now          func() time.Time // nil: time.Now
 	// backupDir holds registry backups; "": apply.DefaultBackupDir.
 	backupDir string
+	// elevated says whether this process has administrator rights; nil:
+	// apply.IsElevated.
+	elevated func() bool
+	// runElevated starts Mail Doctor again as administrator with these
+	// arguments and returns its exit code; nil: apply.RunElevated.
+	runElevated func(args []string) (int, error)
 }
 
 func hostFixDeps() fixDeps {
@@ -129,6 +140,9 @@ func runFixWith(ctx context.Context, args []string, env Env, deps fixDeps) error
 		return err
 	}
 	fx := &fixer{ctx: ctx, env: env, deps: deps, tr: tr, flags: f}
+	if f.enableTLS12 {
+		return fx.tls12()
+	}
 	if f.undo {
 		// An undo needs nothing but its backup: a --profile given out of
 		// habit is not even loaded (it may be a URL).

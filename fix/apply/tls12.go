@@ -45,7 +45,9 @@ func tls12Keys(reg system.Registry) []tls12Key {
 }
 
 // TLS12NotApplicable: the switch is for Windows 7 SP1 and 8.0 only.
-type TLS12NotApplicable struct{ Reason string }
+// Code is "old" (XP, Vista), "sp1" (Windows 7 without Service Pack 1) or
+// "on" (Windows 8.1 and later), for a translated message.
+type TLS12NotApplicable struct{ Code, Reason string }
 
 func (e *TLS12NotApplicable) Error() string { return e.Reason }
 
@@ -53,13 +55,13 @@ func (e *TLS12NotApplicable) Error() string { return e.Reason }
 func TLS12Applies(v system.WinVersion) error {
 	switch {
 	case v.Major < 6 || v.Major == 6 && v.Minor == 0:
-		return &TLS12NotApplicable{"this Windows version (XP, Vista or older) has no TLS 1.2 that can be switched on"}
+		return &TLS12NotApplicable{"old", "this Windows version (XP, Vista or older) has no TLS 1.2 that can be switched on"}
 	case v.Major == 6 && v.Minor == 1 && v.Build < 7601:
-		return &TLS12NotApplicable{"Windows 7 needs Service Pack 1 first"}
+		return &TLS12NotApplicable{"sp1", "Windows 7 needs Service Pack 1 first"}
 	case v.Major == 6 && v.Minor <= 2:
 		return nil
 	}
-	return &TLS12NotApplicable{"TLS 1.2 is already on in this Windows version"}
+	return &TLS12NotApplicable{"on", "TLS 1.2 is already on in this Windows version"}
 }
 
 const tls12Label = "tls12"
