@@ -90,6 +90,14 @@ echo "== maildoctor detect under Wine"
 scenario win7-outlook2010 win7 outlook2010.reg livemail.reg schannel-tls12-off.reg -- \
 	MAILDOCTOR_WINE_OS="Windows 7" MAILDOCTOR_WINE_TLS12=off \
 	MAILDOCTOR_WINE_CLIENTS="outlook:2,windows-live-mail:2" MAILDOCTOR_WINE_NAMES="Microsoft Outlook 2010,Windows Live Mail"
+# The elevated half of "fix --enable-tls12" and its undo, on the same
+# registry (Wine's user is an administrator).
+if (cd "$root/cli" && MAILDOCTOR_WINE_TLS12_SWITCH=1 wine "$work/cli.test.exe" -test.run '^TestEnableTLS12UnderWine$' -test.v -test.count=1 >"$work/tls12-switch.log" 2>&1) &&
+	grep -q -- '--- PASS: TestEnableTLS12UnderWine' "$work/tls12-switch.log"; then
+	echo "ok   win7 fix --enable-tls12, detect, --undo"
+else
+	echo "FAIL win7 fix --enable-tls12"; cat "$work/tls12-switch.log"; fail=1
+fi
 scenario win7-tls12-on win7 schannel-tls12-on.reg -- \
 	MAILDOCTOR_WINE_OS="Windows 7" MAILDOCTOR_WINE_TLS12=default MAILDOCTOR_WINE_CLIENTS="outlook:2"
 scenario win81 win81 -- \
