@@ -311,3 +311,39 @@ func Undo(card plan.Card, a clients.Account, opt Options) (*UndoResult, error) {
 	}
 	return res, nil
 }
+
+// LatestBackup is the backup Undo would put back for this account's
+// program, "" when there is none: the copy of a settings file beside it,
+// or the .reg export of an Outlook account's registry key in the backup
+// folder. Like Undo it needs nothing but the account as detected.
+func LatestBackup(card plan.Card, a clients.Account, opt Options) (string, error) {
+	if isOutlookCard(card) {
+		t, err := outlookTool(card, a, target{})
+		if err != nil {
+			return "", err
+		}
+		return latestRegBackup(opt, t.label, string(t.root)+`\`+t.path)
+	}
+	t, err := toolFor(card, a, target{}, opt)
+	if err != nil {
+		return "", err
+	}
+	return latestBackup(opt.fs(), t.file)
+}
+
+// Processes are the process names of the program of card that must not
+// run while its settings change (what Plan and Undo check), nil for a
+// program apply does not change.
+func Processes(card plan.Card) []string {
+	switch {
+	case isOutlookCard(card):
+		return outlookProcs
+	case card == plan.Thunderbird:
+		return thunderbirdProcs
+	case card == plan.ClawsMail:
+		return clawsProcs
+	case card == plan.WindowsLiveMail:
+		return liveMailProcs
+	}
+	return nil
+}

@@ -151,6 +151,9 @@ func TestOutlookApplyAndUndo(t *testing.T) {
 			if res2, err := Plan(outlookPlan(t, c, after), opt); err == nil && len(res2.Changes) != 0 {
 				t.Fatalf("second apply: %+v", res2.Changes)
 			}
+			if b, err := LatestBackup(p.Card, a, opt); err != nil || b != res.Backup {
+				t.Fatalf("LatestBackup %q %v, want %q", b, err, res.Backup)
+			}
 			// Undo needs the account and the backup only.
 			u, err := Undo(p.Card, a, opt)
 			if err != nil {
@@ -164,6 +167,9 @@ func TestOutlookApplyAndUndo(t *testing.T) {
 			}
 			if _, err := Undo(p.Card, a, opt); !errors.Is(err, ErrNoBackup) {
 				t.Fatalf("second undo: %v", err)
+			}
+			if b, err := LatestBackup(p.Card, a, opt); err != nil || b != "" {
+				t.Fatalf("LatestBackup after the undo %q %v", b, err)
 			}
 		})
 	}

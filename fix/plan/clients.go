@@ -43,15 +43,16 @@ type cardInfo struct {
 	// schannel: it uses Windows' own TLS, so Windows 7/8 need TLS 1.2
 	// switched on in the registry (Thunderbird brings its own, NSS).
 	schannel bool
-	// automatic: fix/apply can change its settings file.
+	// automatic: fix/apply can change its settings file (or, for
+	// Outlook, the account's registry key).
 	automatic bool
 }
 
 var cards = map[Card]cardInfo{
-	Outlook2007:     {schannel: true},
-	Outlook2010:     {schannel: true},
-	Outlook2013:     {schannel: true},
-	Outlook2016:     {schannel: true},
+	Outlook2007:     {schannel: true, automatic: true},
+	Outlook2010:     {schannel: true, automatic: true},
+	Outlook2013:     {schannel: true, automatic: true},
+	Outlook2016:     {schannel: true, automatic: true},
 	OutlookNew:      {},
 	Thunderbird:     {automatic: true},
 	AppleMail:       {},
@@ -59,7 +60,7 @@ var cards = map[Card]cardInfo{
 	GmailAndroid:    {},
 	SamsungEmail:    {},
 	K9:              {},
-	WindowsLiveMail: {schannel: true},
+	WindowsLiveMail: {schannel: true, automatic: true},
 	EMClient:        {schannel: true},
 	Evolution:       {},
 	ClawsMail:       {automatic: true},

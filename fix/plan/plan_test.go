@@ -260,7 +260,8 @@ func TestPlanValues(t *testing.T) {
 			account: account("outlook", "14.0.7268.5000", popPlain, smtpAuto),
 			system:  win7,
 			status:  StatusChange, card: Outlook2010,
-			inHost: "pop.maildoctor.example", inPort: "995", inProto: "POP3",
+			automatic: true, // fix/apply changes the registry key or .oeaccount file
+			inHost:    "pop.maildoctor.example", inPort: "995", inProto: "POP3",
 			sections: "before,system,change,duplicates",
 			exports:  "card,autoconfig,mobileconfig,reg",
 		},
@@ -269,7 +270,8 @@ func TestPlanValues(t *testing.T) {
 			account: account("outlook", "16.0.17928.20114", imapStartTLS, smtpStartTLS),
 			system:  win10,
 			status:  StatusChange, card: Outlook2016,
-			inHost: "imap.maildoctor.example", inPort: "993", inProto: "IMAP",
+			automatic: true, // fix/apply changes the registry key or .oeaccount file
+			inHost:    "imap.maildoctor.example", inPort: "993", inProto: "IMAP",
 			sections: "before,change,sent",
 			exports:  "card,autoconfig,mobileconfig",
 		},
@@ -314,7 +316,8 @@ func TestPlanValues(t *testing.T) {
 			account: account("outlook", "14.0", imapStartTLS, smtpStartTLS),
 			system:  win7on,
 			status:  StatusChange, card: Outlook2010,
-			inHost: "imap.maildoctor.example", inPort: "993", inProto: "IMAP",
+			automatic: true, // fix/apply changes the registry key or .oeaccount file
+			inHost:    "imap.maildoctor.example", inPort: "993", inProto: "IMAP",
 			sections: "before,change,sent",
 			exports:  "card,autoconfig,mobileconfig",
 		},
@@ -392,7 +395,8 @@ func TestPlanValues(t *testing.T) {
 			account: account("windows_live_mail", "2012", imapStartTLS, smtpStartTLS),
 			system:  win8,
 			status:  StatusChange, card: WindowsLiveMail,
-			inHost: "imap.maildoctor.example", inPort: "993", inProto: "IMAP",
+			automatic: true, // fix/apply changes the registry key or .oeaccount file
+			inHost:    "imap.maildoctor.example", inPort: "993", inProto: "IMAP",
 			sections: "before,system,change,sent",
 			exports:  "card,autoconfig,mobileconfig,reg",
 		},
