@@ -2,9 +2,6 @@ package main
 
 import (
 	"context"
-	"os"
-	"path/filepath"
-	"regexp"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -111,42 +108,22 @@ const fyneItalian = `{
   "Undo": "Annulla", "Redo": "Ripeti", "Quit": "Esci"
 }`
 
-// undoProcs are the process names of the programs the automatic fix
-// changes, as fix/apply checks them before a change or an undo.
-var undoProcs = map[plan.Card][]string{
-	plan.Thunderbird: {"thunderbird", "thunderbird-bin", "thunderbird.exe"},
-	plan.ClawsMail:   {"claws-mail", "claws-mail.exe"},
-}
-
-// backupName is fix/apply's name for the copy it keeps before a change.
-var backupName = regexp.MustCompile(`^(.+)\.maildoctor-\d{8}-\d{6}(?:-\d+)?\.bak$`)
-
 // UndoState tells the Fix screen, before anything is pressed, whether
-// there is a change to undo and whether the program is open.
+// there is a change to undo (a file's copy beside it or a registry key's
+// export, as fix/apply names and finds them) and whether the program is
+// open.
 func (h *hostServices) UndoState(p *plan.Plan) gui.UndoState {
 	var st gui.UndoState
 	if p == nil || p.Current == nil {
 		return st
 	}
-	if procs := undoProcs[p.Card]; len(procs) > 0 {
+	if procs := apply.Processes(p.Card); len(procs) > 0 {
 		running, ok := system.Running(h.platform, procs...)
 		// Unknown (the list cannot be read) is left to the fix itself, which
 		// then changes nothing and says why.
 		st.Running = running && ok
 	}
-	file, err := apply.SettingsFile(p.Card, *p.Current)
-	if err != nil {
-		return st
-	}
-	entries, err := os.ReadDir(filepath.Dir(file))
-	if err != nil {
-		return st
-	}
-	for _, e := range entries {
-		if m := backupName.FindStringSubmatch(e.Name()); m != nil && m[1] == filepath.Base(file) && !e.IsDir() {
-			st.CanUndo = true
-			break
-		}
-	}
+	backup, err := apply.LatestBackup(p.Card, *p.Current, h.applyOptions())
+	st.CanUndo = err == nil && backup != ""
 	return st
 }
