@@ -76,9 +76,9 @@ func endpointLine(r *probe.Result, all []finding.Finding, tr i18n.Translator) st
 		parts = append(parts, "TLS "+one(r.TLS.Negotiated))
 	}
 	switch r.Auth {
-	case "ok":
+	case probe.AuthOK:
 		parts = append(parts, tr.T("cli.check.login_ok", nil))
-	case "failed":
+	case probe.AuthFailed:
 		parts = append(parts, tr.T("cli.check.login_failed", nil))
 	}
 	parts = append(parts, fmt.Sprintf("(%d ms)", r.ElapsedMS))

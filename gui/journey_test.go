@@ -407,7 +407,7 @@ func TestErrorReplacesStaleResults(t *testing.T) {
 // startTLSOnlyReport: a server with STARTTLS only, where every login
 // worked, no Sent folder, and a provider that closes STARTTLS on a date.
 func startTLSOnlyReport() *check.Report {
-	good := func(p server.Protocol, port int, sec server.Security, auth string) *probe.Result {
+	good := func(p server.Protocol, port int, sec server.Security, auth probe.AuthResult) *probe.Result {
 		r := &probe.Result{Endpoint: server.Endpoint{Protocol: p, Host: "mail.cliente.it", Port: port, Security: sec}, Reachable: true, Auth: auth}
 		if sec == server.StartTLS {
 			r.TLS = &probe.TLSInfo{Negotiated: "1.3"}

@@ -71,7 +71,7 @@ func (r *Report) OwnWords() []*string {
 	for _, e := range r.Endpoints {
 		if e != nil {
 			add(e.Findings)
-			out = append(out, (*string)(&e.Protocol), (*string)(&e.Security), &e.Auth)
+			out = append(out, (*string)(&e.Protocol), (*string)(&e.Security), (*string)(&e.Auth))
 		}
 	}
 	return out

@@ -13,6 +13,7 @@ import (
 
 	"maildoctor.app/maildoctor/detect/discover"
 	"maildoctor.app/maildoctor/detect/finding"
+	"maildoctor.app/maildoctor/detect/probe"
 	"maildoctor.app/maildoctor/detect/server"
 	"maildoctor.app/maildoctor/detect/trust"
 	"maildoctor.app/maildoctor/internal/dovecottest"
@@ -212,7 +213,7 @@ func builtin(t *testing.T) *discover.Profile {
 	return p
 }
 
-func countAuth(rep *Report, state string) int {
+func countAuth(rep *Report, state probe.AuthResult) int {
 	n := 0
 	for _, r := range rep.Endpoints {
 		if r.Auth == state {

@@ -47,11 +47,24 @@ type Query struct {
 // Support is the combined answer for one TLS version.
 type Support struct {
 	State State `json:"state"`
-	// Via says whose TLS decides: "system", "program" or "cloud".
-	Via string `json:"via"`
+	// Via says whose TLS decides.
+	Via Via `json:"via"`
 	// Actions turn the version on when State is Off.
 	Actions []Action `json:"actions,omitempty"`
 }
+
+// Via is whose TLS decides a version's support.
+type Via string
+
+// Vias.
+const (
+	// ViaSystem: the system's TLS (StackOS, or no program asked about).
+	ViaSystem Via = "system"
+	// ViaProgram: the program's own TLS (StackOwn, StackUnknown).
+	ViaProgram Via = "program"
+	// ViaCloud: the vendor's servers connect to the mail server (StackCloud).
+	ViaCloud Via = "cloud"
+)
 
 // Reason is one sentence of why, as a translation key and its arguments.
 type Reason struct {
@@ -423,25 +436,25 @@ func combine(r resolved, v string) Support {
 		osState, osFix = r.os.TLS[v], r.os.Fix[v]
 	}
 	if r.cl == nil {
-		return Support{State: osState, Via: "system", Actions: osFix}
+		return Support{State: osState, Via: ViaSystem, Actions: osFix}
 	}
 	own := r.cl.TLS[v]
 	switch r.fam.Stack {
 	case StackOwn, StackUnknown:
-		return Support{State: own, Via: "program", Actions: r.cl.Fix[v]}
+		return Support{State: own, Via: ViaProgram, Actions: r.cl.Fix[v]}
 	case StackCloud:
-		return Support{State: own, Via: "cloud"}
+		return Support{State: own, Via: ViaCloud}
 	}
 	if own == Enable {
 		if osState == Off {
-			return Support{State: Default, Via: "program"}
+			return Support{State: Default, Via: ViaProgram}
 		}
 		own = Default
 	}
 	if stateRank(own) < stateRank(osState) {
-		return Support{State: own, Via: "program"}
+		return Support{State: own, Via: ViaProgram}
 	}
-	s := Support{State: osState, Via: "system"}
+	s := Support{State: osState, Via: ViaSystem}
 	if osState == Off {
 		s.Actions = scoped(osFix, r.fam.Uses)
 	}

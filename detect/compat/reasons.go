@@ -58,9 +58,9 @@ func stackReason(r resolved) Reason {
 }
 
 // who names whoever decides a version: the system or the program.
-func (r resolved) who(via string) string {
+func (r resolved) who(via Via) string {
 	switch {
-	case via == "system" && r.os != nil:
+	case via == ViaSystem && r.os != nil:
 		return r.os.Name
 	case r.cl != nil:
 		return r.cl.Name

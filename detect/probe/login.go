@@ -81,20 +81,20 @@ func (p *probe) login(cred Credentials) error {
 	switch {
 	case errors.Is(err, errNoMechanism):
 		// Nothing was sent: the server never asked for a password.
-		p.res.Auth = "skipped"
+		p.res.Auth = AuthSkipped
 		if !finding.Has(p.res.Findings, finding.SMTPAuthNotOffered) {
 			p.res.fail(finding.SMTPAuthNotOffered, finding.Fail, nil)
 		}
 		return err
 	case err == nil:
-		p.res.Auth = "ok"
+		p.res.Auth = AuthOK
 		p.res.fail(finding.AuthOK, finding.OK, nil, "user", cred.User)
 	case errors.As(err, &ae):
-		p.res.Auth = "failed"
+		p.res.Auth = AuthFailed
 		p.res.fail(finding.AuthFailed, finding.Fail, err, "user", cred.User, "spaces", yesNo(spaces))
 		return err
 	default:
-		p.res.Auth = "failed"
+		p.res.Auth = AuthFailed
 		p.res.fail(finding.AuthError, finding.Warn, err)
 		return err
 	}

@@ -107,6 +107,20 @@ const (
 	StepPlainText = "plaintext"
 )
 
+// AuthResult is how a login went.
+type AuthResult string
+
+// AuthResults.
+const (
+	// AuthOK: the server accepted the user name and password.
+	AuthOK AuthResult = "ok"
+	// AuthFailed: the server refused them, or the login broke off.
+	AuthFailed AuthResult = "failed"
+	// AuthSkipped: no password was sent (none given, no mechanism offered,
+	// or the endpoint was not safe to log in to).
+	AuthSkipped AuthResult = "skipped"
+)
+
 // TLSInfo describes the TLS a server speaks.
 type TLSInfo struct {
 	Negotiated string          `json:"negotiated"`
@@ -127,8 +141,8 @@ type Result struct {
 	Capabilities      []string `json:"capabilities,omitempty"`
 	StartTLSOffered   *bool    `json:"starttls_offered,omitempty"`
 	AuthMechanisms    []string `json:"auth_mechanisms,omitempty"`
-	// Auth is "ok", "failed" or "skipped"; the account check fills it in.
-	Auth      string            `json:"auth"`
+	// Auth is how the login went; the account check fills it in.
+	Auth      AuthResult        `json:"auth"`
 	Account   *Account          `json:"account,omitempty"`
 	ElapsedMS int64             `json:"elapsed_ms"`
 	Steps     []Step            `json:"steps"`
@@ -178,7 +192,7 @@ func (p *probe) record(name string, start time.Time, err error, detail string) {
 // Probe tests ep without logging in. It never returns nil.
 func Probe(ctx context.Context, ep server.Endpoint, opt Options) *Result {
 	start := time.Now()
-	res := &Result{Endpoint: ep, Auth: "skipped"}
+	res := &Result{Endpoint: ep, Auth: AuthSkipped}
 	d, err := dialectFor(ep.Protocol)
 	if err != nil {
 		res.fail(finding.ProtocolUnexpected, finding.Fail, err)

@@ -259,7 +259,7 @@ func (l *layout) endpoints(list []*probe.Result) {
 			l.security(string(r.Security)),
 			l.tlsCell(r),
 			l.certCell(r.Cert),
-			l.enum("report.login.", r.Auth, "ok", "failed", "skipped"),
+			l.enum("report.login.", string(r.Auth), string(probe.AuthOK), string(probe.AuthFailed), string(probe.AuthSkipped)),
 			strconv.FormatInt(r.ElapsedMS, 10) + " ms",
 		})
 	}

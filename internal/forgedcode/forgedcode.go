@@ -64,7 +64,7 @@ func Report() *report.Report {
 				TLS:       &probe.TLSInfo{Negotiated: hostile("1.3"), Versions: map[string]bool{hostile("1.2"): true}},
 				Cert:      &probe.CertInfo{Subject: hostile("CN=x"), Issuer: hostile("CN=y"), Names: []string{hostile("n")}},
 				Greeting:  hostile("* OK"), StartTLSOffered: &yes,
-				Auth: hostile("ok"),
+				Auth: probe.AuthResult(hostile("ok")),
 			}},
 			Findings: fs,
 			Verdict:  hostile("fail"),
