@@ -397,6 +397,8 @@ func (fx *fixer) renderApply(p *plan.Plan, res *apply.Result) {
 		return
 	case res.DryRun:
 		fmt.Fprintln(w, fx.tr.T("fix.apply.dry_run", args))
+	case apply.IsRegistryKey(res.File):
+		fmt.Fprintln(w, fx.tr.T("fix.apply.done_key", args))
 	default:
 		fmt.Fprintln(w, fx.tr.T("fix.apply.done", args))
 	}
@@ -420,7 +422,11 @@ func (fx *fixer) applyError(p *plan.Plan, err error) error {
 		fmt.Fprintln(fx.env.Stderr, fx.tr.T("fix.apply.running", args))
 	case errors.As(err, &write):
 		args["reason"] = write.Err.Error()
-		fmt.Fprintln(fx.env.Stderr, fx.tr.T("fix.apply.failed", args))
+		key := "fix.apply.failed"
+		if apply.IsRegistryKey(write.File) {
+			key = "fix.apply.failed_key"
+		}
+		fmt.Fprintln(fx.env.Stderr, fx.tr.T(key, args))
 	case errors.Is(err, apply.ErrNotAutomatic), errors.Is(err, apply.ErrDamaged), errors.Is(err, apply.ErrOverridden):
 		fmt.Fprintln(fx.env.Stderr, fx.tr.T("fix.apply.not_found", args)+" ("+err.Error()+")")
 	case errors.Is(err, apply.ErrNoBackup):
@@ -462,7 +468,11 @@ func (fx *fixer) undo(email string) error {
 		}
 		results = append(results, res)
 		if !fx.flags.json {
-			fmt.Fprintln(fx.env.Stdout, fx.tr.T("fix.undo.done", map[string]string{
+			key := "fix.undo.done"
+			if apply.IsRegistryKey(res.File) {
+				key = "fix.undo.done_key"
+			}
+			fmt.Fprintln(fx.env.Stdout, fx.tr.T(key, map[string]string{
 				"file": res.File, "backup": res.Restored, "saved": res.Saved}))
 		}
 	}

@@ -55,6 +55,9 @@ func TestFixOutlookApplyUndo(t *testing.T) {
 		t.Fatalf("apply: exit %d\n%s%s", code, out, errOut)
 	}
 	t.Logf("apply:\n%s", out)
+	if !strings.Contains(out, "registry key") && !strings.Contains(out, "chiave di registro") {
+		t.Errorf("the backup of a registry key is called a file:\n%s", out)
+	}
 	deps.resolver = failResolver{t}
 	deps.discoverHTTP = &http.Client{Transport: failNetwork{t}}
 	deps.http = failNetwork{t}
@@ -63,6 +66,9 @@ func TestFixOutlookApplyUndo(t *testing.T) {
 		t.Fatalf("undo: exit %d\n%s%s\n%s", code, out, errOut, dump())
 	}
 	t.Logf("undo:\n%s", out)
+	if !strings.Contains(out, "registry key") && !strings.Contains(out, "chiave di registro") {
+		t.Errorf("the undo of a registry key calls it a file:\n%s", out)
+	}
 }
 
 func withRunning(d fixDeps, names ...string) fixDeps {

@@ -418,6 +418,9 @@ func (u *UI) applyError(err error) string {
 	case errors.As(err, &running):
 		return u.Tf("gui.fix.error.running", "client", running.Client)
 	case errors.As(err, &write):
+		if apply.IsRegistryKey(write.File) {
+			return u.Tf("gui.fix.error.write_key", "file", write.File)
+		}
 		return u.Tf("gui.fix.error.write", "file", write.File)
 	case errors.Is(err, apply.ErrNotAutomatic):
 		return u.T("gui.fix.error.not_automatic")

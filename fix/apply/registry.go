@@ -438,3 +438,10 @@ func backupOrder(name string) string {
 	}
 	return fmt.Sprintf("%s-%05s", stamp, n)
 }
+
+// IsRegistryKey says whether a Result's or WriteError's File is a
+// registry key (Outlook, TLS 1.2) rather than a settings file, for
+// messages that say "key" instead of "file".
+func IsRegistryKey(file string) bool {
+	return strings.HasPrefix(file, `HKEY_`)
+}
