@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"maildoctor.app/maildoctor/detect/server"
 )
 
 // ExtensionNS is the XML namespace of Mail Doctor's extension element,
@@ -231,8 +233,7 @@ func extTLSVersion(values []string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	switch v {
-	case "", "1.0", "1.1", "1.2", "1.3":
+	if t, err := server.ParseTLSVersion(v); err == nil && t.String() == v {
 		return v, nil
 	}
 	return "", fmt.Errorf("<minTLS> %q is not one of 1.0, 1.1, 1.2, 1.3", v)
