@@ -24,8 +24,7 @@ func evolution(p *system.Platform, pkgs map[string]string) (clients.Client, bool
 	if in.flatpakConfig != "" {
 		dirs = append([]string{system.Join(in.flatpakConfig, "evolution/sources")}, dirs...)
 	}
-	c := newClient(clients.Evolution, "Evolution")
-	c.Path, c.Version, c.Packaging = in.path, in.version, in.packaging
+	c := in.client(clients.Evolution, "Evolution")
 	found := ok
 	for _, dir := range dirs {
 		entries, err := p.FS.ReadDir(dir)

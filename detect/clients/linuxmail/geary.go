@@ -18,8 +18,7 @@ import (
 // the provider or GNOME Online Accounts (detection.md §5.7).
 func geary(p *system.Platform, pkgs map[string]string) (clients.Client, bool) {
 	in, ok := findInstall(p, pkgs, "geary", "geary", "org.gnome.Geary")
-	c := newClient(clients.Geary, "Geary")
-	c.Path, c.Version, c.Packaging = in.path, in.version, in.packaging
+	c := in.client(clients.Geary, "Geary")
 	dir := system.Join(configHome(p), "geary")
 	if in.flatpakConfig != "" {
 		dir = system.Join(in.flatpakConfig, "geary")

@@ -21,8 +21,7 @@ import (
 // resources are not read (their keys are unverified).
 func kmail(p *system.Platform, pkgs map[string]string) (clients.Client, bool) {
 	in, ok := findInstall(p, pkgs, "kmail", "kmail", "org.kde.kmail2")
-	c := newClient(clients.KMail, "KMail")
-	c.Path, c.Version, c.Packaging = in.path, in.version, in.packaging
+	c := in.client(clients.KMail, "KMail")
 	cfg := configHome(p)
 	if in.flatpakConfig != "" {
 		cfg = in.flatpakConfig

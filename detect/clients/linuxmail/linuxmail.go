@@ -73,6 +73,13 @@ type install struct {
 	flatpakConfig            string
 }
 
+// client starts the Client of a program found installed.
+func (in install) client(id, name string) clients.Client {
+	c := newClient(id, name)
+	c.Path, c.Version, c.Packaging = in.path, in.version, in.packaging
+	return c
+}
+
 func findInstall(p *system.Platform, pkgs map[string]string, bin, pkg, flatpakID string) (install, bool) {
 	var in install
 	for _, dir := range []string{"/usr/bin", "/bin", "/usr/local/bin"} {

@@ -24,8 +24,7 @@ func mutts(ctx context.Context, p *system.Platform, pkgs map[string]string) []cl
 		if !ok || in.path == "" {
 			continue
 		}
-		c := newClient(m.id, m.name)
-		c.Path, c.Version, c.Packaging = in.path, in.version, in.packaging
+		c := in.client(m.id, m.name)
 		if p.Run != nil {
 			args := []string{}
 			for _, v := range []string{"folder", "spoolfile", "smtp_url", "ssl_starttls", "ssl_force_tls", "from", "imap_user", "pop_user"} {
