@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"maildoctor.app/maildoctor/detect/compat"
+	"maildoctor.app/maildoctor/detect/server"
 	"maildoctor.app/maildoctor/i18n"
 )
 
@@ -52,6 +53,13 @@ func parseCompat(args []string) (compatFlags, error) {
 	return f, checkCompatFlags(f)
 }
 
+// serverTLSFlag reports whether --server-tls is "1.2" or "1.3", spelt so
+// (compat.Evaluate takes no other spelling).
+func serverTLSFlag(s string) bool {
+	v, err := server.ParseTLSVersion(s)
+	return err == nil && v.String() == s && v.AtLeast(server.TLS12)
+}
+
 func checkCompatFlags(f compatFlags) error {
 	switch {
 	case !knownLang(f.lang):
@@ -66,7 +74,7 @@ func checkCompatFlags(f compatFlags) error {
 		return usagef("--format goes with --table")
 	case !f.table && f.os == "" && f.client == "":
 		return usagef("say what to check: --os TEXT and/or --client TEXT, or --table")
-	case f.serverTLS != "1.2" && f.serverTLS != "1.3":
+	case !serverTLSFlag(f.serverTLS):
 		return usagef("--server-tls must be 1.2 or 1.3")
 	case f.server == "" && (f.starttls || len(f.resolve) > 0):
 		return usagef("--starttls and --resolve go with --server")

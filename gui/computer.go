@@ -13,6 +13,7 @@ import (
 	"maildoctor.app/maildoctor/detect/clients/scan"
 	"maildoctor.app/maildoctor/detect/compat"
 	"maildoctor.app/maildoctor/detect/finding"
+	"maildoctor.app/maildoctor/detect/server"
 	"maildoctor.app/maildoctor/detect/system"
 	"maildoctor.app/maildoctor/internal/safetext"
 )
@@ -171,7 +172,7 @@ func osLine(i *system.Info) string {
 
 func (s *computerScreen) tlsLine(t system.TLS) string {
 	var parts []string
-	for _, v := range []string{"1.0", "1.1", "1.2", "1.3"} {
+	for _, v := range system.Versions {
 		parts = append(parts, "TLS "+v+": "+s.u.T("detect.tls_state."+string(t.Get(v))))
 	}
 	return s.u.Tf("detect.tls", "versions", strings.Join(parts, " · "))
@@ -296,7 +297,7 @@ func (s *computerScreen) verdictRow(name string, v compat.Verdict) fyne.CanvasOb
 // ("TLS 1.2 e 1.3").
 func tlsVersions(v compat.Verdict) string {
 	var on []string
-	for _, ver := range []string{"1.2", "1.3"} {
+	for _, ver := range []string{server.TLS12.String(), server.TLS13.String()} {
 		if sup, ok := v.TLS[ver]; ok && (sup.State == compat.Default || sup.State == compat.Cloud) {
 			on = append(on, ver)
 		}

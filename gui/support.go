@@ -14,6 +14,7 @@ import (
 	"maildoctor.app/maildoctor/detect/clients"
 	"maildoctor.app/maildoctor/detect/clients/scan"
 	"maildoctor.app/maildoctor/detect/compat"
+	"maildoctor.app/maildoctor/detect/system"
 	"maildoctor.app/maildoctor/fix/report"
 )
 
@@ -250,7 +251,7 @@ func reportComputer(c *scan.Report) *report.Computer {
 		return nil
 	}
 	out := &report.Computer{OS: report.OS{Family: c.OS.Family, Name: c.OS.Name, Version: c.OS.Version, Build: c.OS.Build, TLS: map[string]string{}}}
-	for _, v := range []string{"1.0", "1.1", "1.2", "1.3"} {
+	for _, v := range system.Versions {
 		out.OS.TLS[v] = string(c.OS.TLS.Get(v))
 	}
 	for _, cl := range c.Clients {

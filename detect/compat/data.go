@@ -37,13 +37,7 @@ const (
 
 // TLSVersions are the protocol versions the knowledge base tracks, oldest
 // first.
-func TLSVersions() []string {
-	out := make([]string, len(server.TLSVersions))
-	for i, v := range server.TLSVersions {
-		out[i] = v.String()
-	}
-	return out
-}
+func TLSVersions() []string { return server.TLSVersionNames() }
 
 // Kinds of families.
 const (

@@ -22,6 +22,15 @@ const (
 // TLSVersions lists the known versions, oldest first.
 var TLSVersions = [...]TLSVersion{TLS10, TLS11, TLS12, TLS13}
 
+// TLSVersionNames are TLSVersions as strings: "1.0", "1.1", "1.2", "1.3".
+func TLSVersionNames() []string {
+	out := make([]string, len(TLSVersions))
+	for i, v := range TLSVersions {
+		out[i] = v.String()
+	}
+	return out
+}
+
 // unknownTLSName is how a version outside TLSVersions is written.
 const unknownTLSName = "unknown"
 

@@ -3,6 +3,7 @@ package server
 import (
 	"crypto/tls"
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -111,5 +112,12 @@ func TestTLSVersionJSON(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(`{"v":"1.4"}`), &out); err == nil {
 		t.Error("Unmarshal accepted 1.4")
+	}
+}
+
+func TestTLSVersionNames(t *testing.T) {
+	got := strings.Join(TLSVersionNames(), " ")
+	if got != "1.0 1.1 1.2 1.3" {
+		t.Errorf("TLSVersionNames() = %s", got)
 	}
 }

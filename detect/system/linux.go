@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"maildoctor.app/maildoctor/detect/finding"
+	"maildoctor.app/maildoctor/detect/server"
 )
 
 func unreadable(what string) finding.Finding {
@@ -366,10 +367,13 @@ func cut(s, sep string) (before, after string, ok bool) {
 
 // applyMin switches off versions below MinProtocol ("TLSv1.2").
 func applyMin(t *TLS, min string) {
-	m := strings.TrimPrefix(strings.TrimPrefix(min, "TLSv"), "DTLSv")
-	for _, ver := range Versions {
-		if CompareVersions(ver, m) < 0 && t.Get(ver) == Default {
-			t.set(ver, Off)
+	m, err := server.ParseTLSVersion(strings.TrimPrefix(min, "D"))
+	if err != nil {
+		return
+	}
+	for _, v := range server.TLSVersions {
+		if v < m && t.Get(v.String()) == Default {
+			t.set(v.String(), Off)
 		}
 	}
 }

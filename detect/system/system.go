@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"maildoctor.app/maildoctor/detect/finding"
+	"maildoctor.app/maildoctor/detect/server"
 )
 
 // Platform is everything detection may read on a computer. The zero value
@@ -133,8 +134,8 @@ func (t *TLS) set(version string, s State) {
 	}
 }
 
-// Versions lists the TLS versions in order.
-var Versions = []string{"1.0", "1.1", "1.2", "1.3"}
+// Versions lists the TLS versions in order, as Get takes them.
+var Versions = server.TLSVersionNames()
 
 // Stack is one TLS implementation present on the computer (a library on
 // Linux, WinHTTP's defaults on Windows) with what it speaks.
