@@ -1,6 +1,10 @@
 package hello
 
-import "fmt"
+import (
+	"fmt"
+
+	"maildoctor.app/maildoctor/detect/server"
+)
 
 // Kex is how a cipher suite agrees its keys, which decides whether a TLS
 // 1.2 server has to agree a group (ECDHE), a finite-field group (DHE) or
@@ -148,25 +152,31 @@ var SigAlgs = []SigAlg{
 	{0x0202, "dsa_sha1"},
 }
 
-// Version names as the rest of Mail Doctor writes them.
-var versionNames = map[uint16]string{0x0300: "ssl3", 0x0301: "1.0", 0x0302: "1.1", 0x0303: "1.2", 0x0304: "1.3"}
+// ssl3 is SSL 3.0's code; server.TLSVersion names only TLS.
+const ssl3 = 0x0300
 
-// VersionName is "1.0" … "1.3" (or "ssl3"), or the code in hex.
+// VersionName is "1.0" … "1.3" (server.TLSVersion), "ssl3", or the code
+// in hex.
 func VersionName(v uint16) string {
-	if n, ok := versionNames[v]; ok {
-		return n
+	switch t := server.TLSVersion(v); {
+	case t.Known():
+		return t.String()
+	case v == ssl3:
+		return "ssl3"
 	}
 	return fmt.Sprintf("0x%04x", v)
 }
 
-// VersionByName is the inverse of VersionName.
+// VersionByName is the inverse of VersionName for "ssl3" … "1.3".
 func VersionByName(name string) (uint16, bool) {
-	for v, n := range versionNames {
-		if n == name {
-			return v, true
-		}
+	if name == "ssl3" {
+		return ssl3, true
 	}
-	return 0, false
+	t, err := server.ParseTLSVersion(name)
+	if err != nil || !t.Known() || t.String() != name {
+		return 0, false
+	}
+	return uint16(t), true
 }
 
 // SuiteByID returns the suite with that code point.
