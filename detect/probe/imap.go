@@ -77,8 +77,12 @@ func (imapDialect) upgrade(conn net.Conn, cfg *tls.Config, step func(int64)) err
 	if err != nil {
 		return err
 	}
+	// NewStartTLS returns after the handshake: the version is agreed.
+	// What the goodbye meets (LOGOUT is not waited for, so the reader may
+	// see its tagged reply after Close) does not change that answer.
 	c.Logout()
-	return c.Close()
+	_ = c.Close()
+	return nil
 }
 
 type imapSession struct {

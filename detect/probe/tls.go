@@ -101,6 +101,12 @@ func (p *probe) finishSweep(sw *sweeping) {
 	if p.res.TLS == nil {
 		p.res.TLS = &TLSInfo{}
 	}
+	// The version the main handshake agreed is accepted whatever the
+	// sweep's own connection to it met (on a loaded machine or a server
+	// short of login processes, one sweep connection can fail alone).
+	if n := p.res.TLS.Negotiated; n != "" {
+		accepted[n] = true
+	}
 	p.res.TLS.Versions = accepted
 	var names []string
 	for _, v := range server.TLSVersions {
