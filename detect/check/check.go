@@ -107,8 +107,12 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 	if len(servers) == 0 {
 		global = append(global, finding.New(finding.DiscoveryNothingFound, finding.Fail, "", "domain", found.Domain))
 	}
-	popt := probe.Options{Timeout: opt.Timeout, Roots: opt.Roots, Resolve: opt.Resolve, Now: opt.Now, Progress: scrubbedProgress(opt.Progress, secretForms(opt, servers))}
-	popt.Owns = certOwner(opt.Trust, found.Domain)
+	forms := secretForms(opt, servers)
+	popt := probe.Options{Timeout: opt.Timeout, Roots: opt.Roots, Resolve: opt.Resolve, Now: opt.Now, Progress: scrubbedProgress(opt.Progress, forms)}
+	// A certificate may suggest another of its names only when rules 1-2
+	// own it (trust.Policy.Owns): typed and confirmed hosts are the
+	// user's choice for one check, not advice for a mail program.
+	popt.Owns = opt.Trust.Owns
 	if opt.Resolver != nil {
 		popt.Resolver = opt.Resolver
 	}
@@ -125,7 +129,7 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 	rep.Findings = collect(rep.Endpoints, global)
 	rep.Verdict = verdict(rep.Findings)
 	rep.ElapsedMS = time.Since(start).Milliseconds()
-	scrubSecrets(rep, opt)
+	scrubSecrets(rep, forms)
 	return rep, nil
 }
 

@@ -15,11 +15,8 @@ import (
 // greetings, arguments, discovery. Every consumer of a check (the command
 // line, its JSON, the app, the support report and code) gets the report
 // from Run, so none of them can show what a server echoed.
-func scrubSecrets(rep *Report, opt Options) {
-	if rep == nil {
-		return
-	}
-	if forms := secretForms(opt, rep.Discovery.Servers); len(forms) > 0 {
+func scrubSecrets(rep *Report, forms []string) {
+	if rep != nil && len(forms) > 0 {
 		secret.ScrubKeeping(rep, forms, rep.OwnWords())
 	}
 }

@@ -8,9 +8,10 @@
 package trust
 
 import (
-	"strings"
+	"net"
 
 	"maildoctor.app/maildoctor/detect/discover"
+	"maildoctor.app/maildoctor/detect/server"
 )
 
 // Reason says why a host is trusted with the password.
@@ -51,14 +52,14 @@ type Policy struct {
 // "imap.example.it.attacker.example" is not under "example.it" and a
 // homograph is not its look-alike.
 func (p Policy) Decide(host string) Reason {
-	h, err := discover.CanonicalHost(stripPort(host))
-	if err != nil || h == "" {
+	h, ok := canonical(host)
+	if !ok {
 		return Untrusted
 	}
 	switch {
 	case p.Provider != nil && p.Provider.Owns(h):
 		return Provider
-	case p.Domain != "" && !isIP(h) && discover.HostUnder(h, p.Domain):
+	case p.Domain != "" && net.ParseIP(h) == nil && discover.HostUnder(h, p.Domain):
 		return Domain
 	case listed(p.Typed, h):
 		return Typed
@@ -68,6 +69,18 @@ func (p Policy) Decide(host string) Reason {
 	return Untrusted
 }
 
+// Owns reports whether host belongs to the provider or the address's
+// domain (rules 1 and 2): the only hosts a certificate's "use this name"
+// or a plan may send the customer to. Typed and confirmed hosts do not
+// count: the user chose those for one check, nobody vouched for them.
+func (p Policy) Owns(host string) bool {
+	switch p.Decide(host) {
+	case Provider, Domain:
+		return true
+	}
+	return false
+}
+
 // Trusted reports whether Decide gives any reason.
 func (p Policy) Trusted(host string) bool {
 	return p.Decide(host) != Untrusted
@@ -75,28 +88,20 @@ func (p Policy) Trusted(host string) bool {
 
 func listed(list []string, h string) bool {
 	for _, x := range list {
-		if c, err := discover.CanonicalHost(stripPort(x)); err == nil && c == h {
+		if c, ok := canonical(x); ok && c == h {
 			return true
 		}
 	}
 	return false
 }
 
-// stripPort drops a ":port" from "host:port" and the brackets of
-// "[v6]:port", leaving a bare IPv6 address alone.
-func stripPort(s string) string {
-	s = strings.TrimSpace(s)
-	if strings.HasPrefix(s, "[") {
-		if i := strings.IndexByte(s, ']'); i > 0 {
-			return s[1:i]
-		}
+// canonical is the host of "HOST[:PORT]" (server.ParseHostPort, the form
+// users type and links carry) in discover.CanonicalHost's form.
+func canonical(s string) (string, bool) {
+	host, _, err := server.ParseHostPort(s)
+	if err != nil {
+		return "", false
 	}
-	if strings.Count(s, ":") == 1 {
-		return s[:strings.IndexByte(s, ':')]
-	}
-	return s
-}
-
-func isIP(h string) bool {
-	return strings.Trim(h, "0123456789.") == "" || strings.Contains(h, ":")
+	h, err := discover.CanonicalHost(host)
+	return h, err == nil && h != ""
 }

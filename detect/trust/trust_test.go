@@ -82,3 +82,19 @@ func TestCatchAllProfileOwnsNothingExtra(t *testing.T) {
 		t.Errorf("imap.cliente.it: %q, want domain", got)
 	}
 }
+
+// Owns is rules 1 and 2 only: what a certificate or a plan may point to.
+func TestOwns(t *testing.T) {
+	pol := Policy{Provider: builtin(t), Domain: "cliente.it", Typed: []string{"mail.typed.example"}, Confirmed: []string{"mail.confirmed.example"}}
+	for host, want := range map[string]bool{
+		"imap.maildoctor.example": true,
+		"imap.cliente.it":         true,
+		"mail.typed.example":      false,
+		"mail.confirmed.example":  false,
+		"imap.attacker.example":   false,
+	} {
+		if got := pol.Owns(host); got != want {
+			t.Errorf("Owns(%q) = %v, want %v", host, got, want)
+		}
+	}
+}

@@ -131,11 +131,5 @@ func owner(email string) func(string) bool {
 	if p, err := discover.BuiltinProfile(); err == nil {
 		pol.Provider = p
 	}
-	return func(host string) bool {
-		switch pol.Decide(host) {
-		case trust.Provider, trust.Domain:
-			return true
-		}
-		return false
-	}
+	return pol.Owns
 }
