@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"maildoctor.app/maildoctor/internal/fakemail"
 	"maildoctor.app/maildoctor/internal/testpki"
 )
 
@@ -18,25 +19,10 @@ func tlsOnlyServer(t *testing.T) string {
 	pair := ca.Leaf(t, testpki.LeafOptions{Names: []string{"imap.example.test"}})
 	cfg := &tls.Config{Certificates: []tls.Certificate{pair.TLSCertificate(t)}, MinVersion: tls.VersionTLS12,
 		CipherSuites: []uint16{tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305}}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				_ = c.SetDeadline(time.Now().Add(5 * time.Second))
-				_ = tls.Server(c, cfg).Handshake()
-			}()
-		}
-	}()
-	return ln.Addr().String()
+	return fakemail.Loopback(t, func(c net.Conn) {
+		_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+		_ = tls.Server(c, cfg).Handshake()
+	}).String()
 }
 
 func TestCompatServerMeasured(t *testing.T) {

@@ -1,7 +1,6 @@
 package gui
 
 import (
-	"bufio"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -29,6 +28,7 @@ import (
 	"maildoctor.app/maildoctor/detect/server"
 	"maildoctor.app/maildoctor/detect/trust"
 	"maildoctor.app/maildoctor/i18n"
+	"maildoctor.app/maildoctor/internal/fakemail"
 	"maildoctor.app/maildoctor/internal/testpki"
 )
 
@@ -215,8 +215,11 @@ func TestLinkToForeignHostNoLoginReachesItWithoutConfirmation(t *testing.T) {
 	ca := testpki.NewCA(t, "link test CA")
 	leaf := ca.Leaf(t, testpki.LeafOptions{Names: []string{host}})
 	cfg := &tls.Config{Certificates: []tls.Certificate{leaf.TLSCertificate(t)}}
-	var logins int32
-	imapPort := listen(t, func(c net.Conn) { fakeIMAPS(c, cfg, &logins) })
+	var logins fakemail.Counter
+	imapPort := fakemail.Loopback(t, fakemail.IMAPS(cfg, func(tag string) string {
+		logins.Add()
+		return tag + " OK done"
+	})).Port
 	closed := closedPorts(t, 2)
 	run := func(ctx context.Context, opt check.Options) (*check.Report, error) {
 		opt.Roots = ca.Pool()
@@ -235,7 +238,7 @@ func TestLinkToForeignHostNoLoginReachesItWithoutConfirmation(t *testing.T) {
 	settle(u)
 	answer(u, w, "Cancel") // the question about the server, if any
 	settle(u)
-	if n := atomic.LoadInt32(&logins); n != 0 {
+	if n := logins.Count(); n != 0 {
 		t.Fatalf("%d LOGIN commands reached the link's server without confirmation", n)
 	}
 	if u.report == nil || !finding.Has(u.report.Findings, "auth.host_not_trusted") {
@@ -254,7 +257,7 @@ func TestLinkToForeignHostNoLoginReachesItWithoutConfirmation(t *testing.T) {
 	}
 	answer(u, w, "Continue")
 	settle(u)
-	if n := atomic.LoadInt32(&logins); n != 1 {
+	if n := logins.Count(); n != 1 {
 		t.Errorf("%d LOGIN commands after the customer confirmed, want 1", n)
 	}
 }
@@ -622,29 +625,6 @@ func TestTrustThisHostAndTest(t *testing.T) {
 	}
 }
 
-// listen serves handle on a fresh loopback port and returns the port.
-func listen(t *testing.T, handle func(net.Conn)) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				handle(c)
-			}()
-		}
-	}()
-	return ln.Addr().(*net.TCPAddr).Port
-}
-
 // closedPorts returns n loopback ports nothing listens on.
 func closedPorts(t *testing.T, n int) []int {
 	t.Helper()
@@ -658,41 +638,6 @@ func closedPorts(t *testing.T, n int) []int {
 		ln.Close()
 	}
 	return out
-}
-
-// fakeIMAPS is a minimal IMAP server behind implicit TLS that counts the
-// commands carrying a password.
-func fakeIMAPS(raw net.Conn, cfg *tls.Config, logins *int32) {
-	c := tls.Server(raw, cfg)
-	if c.Handshake() != nil {
-		return
-	}
-	w := bufio.NewWriter(c)
-	say := func(s string) { _, _ = w.WriteString(s + "\r\n"); _ = w.Flush() }
-	say("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] fake ready")
-	r := bufio.NewReader(c)
-	for {
-		line, err := r.ReadString('\n')
-		if err != nil {
-			return
-		}
-		f := strings.Fields(line)
-		if len(f) < 2 {
-			continue
-		}
-		tag, cmd := f[0], strings.ToUpper(f[1])
-		switch cmd {
-		case "CAPABILITY":
-			say("* CAPABILITY IMAP4rev1 AUTH=PLAIN")
-		case "LOGIN", "AUTHENTICATE":
-			atomic.AddInt32(logins, 1)
-		case "LOGOUT":
-			say("* BYE")
-			say(tag + " OK bye")
-			return
-		}
-		say(tag + " OK done")
-	}
 }
 
 // noDNS answers nothing, as on a machine without a network.

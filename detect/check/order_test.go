@@ -1,17 +1,16 @@
 package check
 
 import (
-	"bufio"
 	"context"
 	"crypto/tls"
 	"net"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"maildoctor.app/maildoctor/detect/server"
 	"maildoctor.app/maildoctor/detect/trust"
+	"maildoctor.app/maildoctor/internal/fakemail"
 	"maildoctor.app/maildoctor/internal/testpki"
 )
 
@@ -26,84 +25,36 @@ type timeline struct {
 
 // slowIMAPS answers LOGIN after a pause, with ok or NO.
 func slowIMAPS(cfg *tls.Config, tl *timeline, ok bool) func(net.Conn) {
-	return func(raw net.Conn) {
-		c := tls.Server(raw, cfg)
-		if c.Handshake() != nil {
-			return
+	return fakemail.IMAPS(cfg, func(tag string) string {
+		time.Sleep(300 * time.Millisecond)
+		tl.mu.Lock()
+		tl.firstDone = time.Now()
+		tl.mu.Unlock()
+		if !ok {
+			return tag + " NO [AUTHENTICATIONFAILED] Authentication failed."
 		}
-		w := bufio.NewWriter(c)
-		say := func(s string) { _, _ = w.WriteString(s + "\r\n"); _ = w.Flush() }
-		say("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] fake ready")
-		r := bufio.NewReader(c)
-		for {
-			line, err := r.ReadString('\n')
-			if err != nil {
-				return
-			}
-			f := strings.Fields(line)
-			if len(f) < 2 {
-				continue
-			}
-			tag, cmd := f[0], strings.ToUpper(f[1])
-			switch cmd {
-			case "CAPABILITY":
-				say("* CAPABILITY IMAP4rev1 AUTH=PLAIN")
-			case "LOGIN", "AUTHENTICATE":
-				time.Sleep(300 * time.Millisecond)
-				tl.mu.Lock()
-				tl.firstDone = time.Now()
-				tl.mu.Unlock()
-				if !ok {
-					say(tag + " NO [AUTHENTICATIONFAILED] Authentication failed.")
-					continue
-				}
-			case "LOGOUT":
-				say("* BYE")
-				say(tag + " OK bye")
-				return
-			}
-			say(tag + " OK done")
-		}
-	}
+		return tag + " OK done"
+	})
 }
 
 // authSMTPS offers AUTH PLAIN and notes when a password arrives and how
 // many sessions said QUIT.
 func authSMTPS(cfg *tls.Config, tl *timeline) func(net.Conn) {
-	return func(raw net.Conn) {
-		c := tls.Server(raw, cfg)
-		if c.Handshake() != nil {
-			return
-		}
-		w := bufio.NewWriter(c)
-		say := func(s string) { _, _ = w.WriteString(s + "\r\n"); _ = w.Flush() }
-		say("220 fake ESMTP")
-		r := bufio.NewReader(c)
-		for {
-			line, err := r.ReadString('\n')
-			if err != nil {
-				return
-			}
-			switch strings.ToUpper(strings.Fields(line + " x")[0]) {
-			case "EHLO":
-				say("250-fake")
-				say("250 AUTH PLAIN")
-			case "AUTH":
-				tl.mu.Lock()
-				tl.auth = append(tl.auth, time.Now())
-				tl.mu.Unlock()
-				say("235 2.7.0 Authentication successful")
-			case "QUIT":
-				tl.mu.Lock()
-				tl.quits++
-				tl.mu.Unlock()
-				say("221 2.0.0 Bye")
-				return
-			default:
-				say("502 5.5.2 Error: command not recognized")
-			}
-		}
-	}
+	return fakemail.SMTPS(cfg, fakemail.SMTP{
+		Extensions: []string{"AUTH PLAIN"},
+		Auth: func() string {
+			tl.mu.Lock()
+			tl.auth = append(tl.auth, time.Now())
+			tl.mu.Unlock()
+			return "235 2.7.0 Authentication successful"
+		},
+		Quit: func() {
+			tl.mu.Lock()
+			tl.quits++
+			tl.mu.Unlock()
+		},
+		Other: "502 5.5.2 Error: command not recognized",
+	})
 }
 
 func runFirstAlone(t *testing.T, firstOK bool) (*Report, *timeline) {
@@ -112,7 +63,7 @@ func runFirstAlone(t *testing.T, firstOK bool) (*Report, *timeline) {
 	const host = "mail.example.test"
 	cfg := &tls.Config{Certificates: []tls.Certificate{ca.Leaf(t, testpki.LeafOptions{Names: []string{host}}).TLSCertificate(t)}}
 	tl := &timeline{}
-	addr := fakeServers(t, map[int]func(net.Conn){993: slowIMAPS(cfg, tl, firstOK), 465: authSMTPS(cfg, tl)})
+	addr := fakemail.StandardPorts(t, map[int]func(net.Conn){993: slowIMAPS(cfg, tl, firstOK), 465: authSMTPS(cfg, tl)})
 	rep, err := Run(context.Background(), Options{
 		Email: testUser, Password: pw(testPassword), HTTP: offline,
 		Manual:  map[server.Protocol]string{server.IMAP: host + ":993", server.SMTP: host + ":465"},

@@ -9,6 +9,7 @@ import (
 
 	"maildoctor.app/maildoctor/detect/finding"
 	"maildoctor.app/maildoctor/detect/server"
+	"maildoctor.app/maildoctor/internal/fakemail"
 )
 
 // silentServers listens on every standard mail port of a fresh loopback
@@ -19,7 +20,7 @@ func silentServers(t *testing.T) string {
 	for _, p := range []int{993, 143, 995, 110, 465, 587} {
 		handlers[p] = func(c net.Conn) { _, _ = io.Copy(io.Discard, c) }
 	}
-	return fakeServers(t, handlers)
+	return fakemail.StandardPorts(t, handlers)
 }
 
 // A check where every port is silent ends within one timeout plus a

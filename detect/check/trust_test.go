@@ -17,6 +17,7 @@ import (
 	"maildoctor.app/maildoctor/detect/server"
 	"maildoctor.app/maildoctor/detect/trust"
 	"maildoctor.app/maildoctor/internal/dovecottest"
+	"maildoctor.app/maildoctor/internal/fakemail"
 	"maildoctor.app/maildoctor/internal/testpki"
 )
 
@@ -154,8 +155,8 @@ func TestNoLoginOverTLS11(t *testing.T) {
 		Certificates: []tls.Certificate{ca.Leaf(t, testpki.LeafOptions{Names: []string{host}}).TLSCertificate(t)},
 		MinVersion:   tls.VersionTLS10, MaxVersion: tls.VersionTLS11,
 	}
-	var logins loginCounter
-	addr := fakeServers(t, map[int]func(net.Conn){993: fakeIMAPS(cfg, &logins)})
+	var logins fakemail.Counter
+	addr := fakemail.StandardPorts(t, map[int]func(net.Conn){993: fakeIMAPS(cfg, &logins)})
 	rep, err := Run(context.Background(), Options{
 		Email: testUser, Password: pw(testPassword), HTTP: offline,
 		Manual:  map[server.Protocol]string{server.IMAP: host + ":993"},
@@ -165,8 +166,8 @@ func TestNoLoginOverTLS11(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if logins.count() != 0 {
-		t.Errorf("%d logins over TLS 1.1, want none", logins.count())
+	if logins.Count() != 0 {
+		t.Errorf("%d logins over TLS 1.1, want none", logins.Count())
 	}
 	if !hasSkip(rep, "old_tls") {
 		t.Errorf("want auth.skipped with reason old_tls: %v", findingIDs(rep.Findings))
@@ -180,8 +181,8 @@ func TestNoLoginWithoutOfferedAuth(t *testing.T) {
 	ca := testpki.NewCA(t, "Mail Doctor Test Root")
 	const host = "smtp.example.test"
 	cfg := &tls.Config{Certificates: []tls.Certificate{ca.Leaf(t, testpki.LeafOptions{Names: []string{host}}).TLSCertificate(t)}}
-	var logins loginCounter
-	addr := fakeServers(t, map[int]func(net.Conn){465: fakeSubmissions(cfg, &logins)})
+	var logins fakemail.Counter
+	addr := fakemail.StandardPorts(t, map[int]func(net.Conn){465: fakeSubmissions(cfg, &logins)})
 	rep, err := Run(context.Background(), Options{
 		Email: testUser, Password: pw(testPassword), HTTP: offline,
 		Manual:  map[server.Protocol]string{server.SMTP: host + ":465"},
@@ -191,8 +192,8 @@ func TestNoLoginWithoutOfferedAuth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if logins.count() != 0 {
-		t.Errorf("%d AUTH commands to a server that offers none, want none", logins.count())
+	if logins.Count() != 0 {
+		t.Errorf("%d AUTH commands to a server that offers none, want none", logins.Count())
 	}
 	for _, id := range []string{"auth.error", "auth.failed"} {
 		if finding.Has(rep.Findings, id) {

@@ -12,6 +12,7 @@ import (
 
 	"maildoctor.app/maildoctor/detect/finding"
 	"maildoctor.app/maildoctor/detect/server"
+	"maildoctor.app/maildoctor/internal/fakemail"
 )
 
 // hostileTimeout is short so the suite stays quick; every case must end
@@ -21,27 +22,8 @@ const hostileTimeout = 1500 * time.Millisecond
 // fakeServer accepts connections on loopback and runs behave on each.
 func fakeServer(t *testing.T, behave func(net.Conn)) (host string, port int) {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	t.Cleanup(func() { close(done); ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				behave(c)
-			}()
-		}
-	}()
-	h, p, _ := net.SplitHostPort(ln.Addr().String())
-	n, _ := strconv.Atoi(p)
-	return h, n
+	a := fakemail.Loopback(t, behave)
+	return a.IP.String(), a.Port
 }
 
 func silent(c net.Conn) {

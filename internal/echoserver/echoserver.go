@@ -14,7 +14,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math/rand"
 	"net"
 	"net/url"
 	"regexp"
@@ -25,6 +24,7 @@ import (
 	"testing"
 	"time"
 
+	"maildoctor.app/maildoctor/internal/fakemail"
 	"maildoctor.app/maildoctor/internal/testpki"
 )
 
@@ -103,46 +103,17 @@ func Start(t testing.TB, cfg Config) *Fake {
 	if cfg.SMTP != "" {
 		svcs = append(svcs, service{465, func(rw *bufio.ReadWriter) { f.smtp(rw, cfg.SMTP, cfg.Host) }})
 	}
-	for try := 0; try < 20; try++ {
-		addr := fmt.Sprintf("127.%d.%d.%d", 93+rand.Intn(100), rand.Intn(250)+1, rand.Intn(250)+1)
-		var lns []net.Listener
-		for _, s := range svcs {
-			ln, err := net.Listen("tcp", net.JoinHostPort(addr, strconv.Itoa(s.port)))
-			if err != nil {
-				break
-			}
-			lns = append(lns, ln)
+	handlers := map[int]func(net.Conn){}
+	for _, s := range svcs {
+		serve := s.serve
+		handlers[s.port] = func(c net.Conn) {
+			tc := tls.Server(c, tcfg)
+			_ = tc.SetDeadline(time.Now().Add(30 * time.Second))
+			serve(bufio.NewReadWriter(bufio.NewReader(tc), bufio.NewWriter(tc)))
 		}
-		if len(lns) < len(svcs) {
-			for _, ln := range lns {
-				ln.Close()
-			}
-			continue
-		}
-		for i, ln := range lns {
-			ln := tls.NewListener(ln, tcfg)
-			t.Cleanup(func() { ln.Close() })
-			go accept(ln, svcs[i].serve)
-		}
-		f.Addr = addr
-		return f
 	}
-	t.Fatal("no free loopback address for ports 993 and 465 (are the tests running as root?)")
-	return nil
-}
-
-func accept(ln net.Listener, serve func(*bufio.ReadWriter)) {
-	for {
-		c, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		go func() {
-			defer c.Close()
-			_ = c.SetDeadline(time.Now().Add(30 * time.Second))
-			serve(bufio.NewReadWriter(bufio.NewReader(c), bufio.NewWriter(c)))
-		}()
-	}
+	f.Addr = fakemail.StandardPorts(t, handlers)
+	return f
 }
 
 func send(rw *bufio.ReadWriter, lines ...string) bool {
