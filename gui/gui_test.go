@@ -76,20 +76,34 @@ func failingReport() *check.Report {
 
 func newTestUI(t *testing.T, fc *fakeCheck, lang string) (*UI, fyne.Window) {
 	t.Helper()
+	return startUI(t, Deps{Check: fc.run, Computer: fakeComputer, Plan: fakePlan, Lang: lang})
+}
+
+// startUI opens the app on a test window with deps, the translations and
+// the compatibility data filled in when not given, and background work
+// handed to the test's goroutine (see settle).
+func startUI(t *testing.T, deps Deps) (*UI, fyne.Window) {
+	t.Helper()
 	a := test.NewTempApp(t)
-	cat, err := i18n.Load(assets.Translations, "translation")
-	if err != nil {
-		t.Fatal(err)
+	if deps.Catalog == nil {
+		cat, err := i18n.Load(assets.Translations, "translation")
+		if err != nil {
+			t.Fatal(err)
+		}
+		deps.Catalog = cat
+	}
+	if deps.Compat == nil {
+		kb, err := compat.Builtin()
+		if err != nil {
+			t.Fatal(err)
+		}
+		deps.Compat = kb
 	}
 	w := test.NewWindow(widget.NewLabel(""))
 	w.Resize(fyne.NewSize(900, 700))
-	kb, err := compat.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
 	queue := make(chan func(), 4096)
-	u := New(a, w, Deps{Catalog: cat, Check: fc.run, Computer: fakeComputer, Plan: fakePlan, Compat: kb, Lang: lang,
-		Do: func(f func()) { queue <- f }})
+	deps.Do = func(f func()) { queue <- f }
+	u := New(a, w, deps)
 	queues[u] = queue
 	t.Cleanup(func() {
 		// The window's close handler ends the UI's context: close only

@@ -10,11 +10,9 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"maildoctor.app/maildoctor/assets"
 	"maildoctor.app/maildoctor/detect/check"
 	"maildoctor.app/maildoctor/detect/clients"
 	"maildoctor.app/maildoctor/detect/clients/scan"
-	"maildoctor.app/maildoctor/detect/compat"
 	"maildoctor.app/maildoctor/detect/discover"
 	"maildoctor.app/maildoctor/detect/finding"
 	"maildoctor.app/maildoctor/detect/probe"
@@ -22,7 +20,6 @@ import (
 	"maildoctor.app/maildoctor/detect/system"
 	"maildoctor.app/maildoctor/fix/apply"
 	"maildoctor.app/maildoctor/fix/plan"
-	"maildoctor.app/maildoctor/i18n"
 )
 
 // machine is a computer whose Thunderbird accounts the tests change, as
@@ -72,28 +69,8 @@ func (m *machine) switched() {
 
 func newMachineUI(t *testing.T, m *machine, fx Fixer, lang string) *UI {
 	t.Helper()
-	a := test.NewTempApp(t)
-	cat, err := i18n.Load(assets.Translations, "translation")
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := test.NewWindow(widget.NewLabel(""))
-	w.Resize(fyne.NewSize(900, 700))
-	kb, err := compat.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	queue := make(chan func(), 4096)
 	fc := &fakeCheck{report: failingReport()}
-	u := New(a, w, Deps{Catalog: cat, Check: fc.run, Computer: m.computer, Plan: fakePlan, Fixer: fx, Compat: kb, Lang: lang,
-		Do: func(f func()) { queue <- f }})
-	queues[u] = queue
-	t.Cleanup(func() {
-		if u.ctx.Err() == nil {
-			w.Close()
-		}
-	})
-	settle(u)
+	u, _ := startUI(t, Deps{Check: fc.run, Computer: m.computer, Plan: fakePlan, Fixer: fx, Lang: lang})
 	return u
 }
 

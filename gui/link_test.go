@@ -20,14 +20,11 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"maildoctor.app/maildoctor/assets"
 	"maildoctor.app/maildoctor/detect/check"
-	"maildoctor.app/maildoctor/detect/compat"
 	"maildoctor.app/maildoctor/detect/discover"
 	"maildoctor.app/maildoctor/detect/finding"
 	"maildoctor.app/maildoctor/detect/server"
 	"maildoctor.app/maildoctor/detect/trust"
-	"maildoctor.app/maildoctor/i18n"
 	"maildoctor.app/maildoctor/internal/fakemail"
 	"maildoctor.app/maildoctor/internal/testpki"
 )
@@ -36,36 +33,15 @@ import (
 // test sets in deps (a profile loader, a real check).
 func newLinkUI(t *testing.T, check Checker, lang string, set func(*Deps)) (*UI, fyne.Window) {
 	t.Helper()
-	a := test.NewTempApp(t)
-	cat, err := i18n.Load(assets.Translations, "translation")
-	if err != nil {
-		t.Fatal(err)
-	}
 	builtin, err := discover.BuiltinProfile()
 	if err != nil {
 		t.Fatal(err)
 	}
-	kb, err := compat.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := test.NewWindow(widget.NewLabel(""))
-	w.Resize(fyne.NewSize(900, 700))
-	queue := make(chan func(), 4096)
-	deps := Deps{Catalog: cat, Check: check, Computer: fakeComputer, Plan: fakePlan, Compat: kb, Lang: lang,
-		Profiles: []*discover.Profile{builtin}, Do: func(f func()) { queue <- f }}
+	deps := Deps{Check: check, Computer: fakeComputer, Plan: fakePlan, Lang: lang, Profiles: []*discover.Profile{builtin}}
 	if set != nil {
 		set(&deps)
 	}
-	u := New(a, w, deps)
-	queues[u] = queue
-	t.Cleanup(func() {
-		if u.ctx.Err() == nil {
-			w.Close()
-		}
-	})
-	settle(u)
-	return u, w
+	return startUI(t, deps)
 }
 
 // dialogObject is the open dialog on top of the window, or nil.

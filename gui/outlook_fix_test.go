@@ -4,16 +4,11 @@ import (
 	"context"
 	"testing"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
-	"maildoctor.app/maildoctor/assets"
 	"maildoctor.app/maildoctor/detect/clients"
 	"maildoctor.app/maildoctor/detect/clients/scan"
-	"maildoctor.app/maildoctor/detect/compat"
 	"maildoctor.app/maildoctor/detect/system"
-	"maildoctor.app/maildoctor/i18n"
 )
 
 // outlookComputer is Windows 7 SP1 (TLS 1.2 already switched on) with
@@ -42,28 +37,8 @@ func outlookComputer(m *machine) func(context.Context) (*scan.Report, error) {
 func TestOutlookAccountOffersAutomaticFix(t *testing.T) {
 	m := newMachine()
 	fx := &fakeFixer{m: m}
-	a := test.NewTempApp(t)
-	cat, err := i18n.Load(assets.Translations, "translation")
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := test.NewWindow(widget.NewLabel(""))
-	w.Resize(fyne.NewSize(900, 700))
-	kb, err := compat.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	queue := make(chan func(), 4096)
 	fc := &fakeCheck{report: failingReport()}
-	u := New(a, w, Deps{Catalog: cat, Check: fc.run, Computer: outlookComputer(m), Plan: fakePlan, Fixer: fx, Compat: kb, Lang: "it",
-		Do: func(f func()) { queue <- f }})
-	queues[u] = queue
-	t.Cleanup(func() {
-		if u.ctx.Err() == nil {
-			w.Close()
-		}
-	})
-	settle(u)
+	u, _ := startUI(t, Deps{Check: fc.run, Computer: outlookComputer(m), Plan: fakePlan, Fixer: fx, Lang: "it"})
 
 	what := findButton(u.computerScreen.body, "Cosa fare")
 	if what == nil {
