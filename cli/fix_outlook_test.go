@@ -15,15 +15,7 @@ import (
 // to 993/465 SSL/TLS, and the undo, with no network, gives every value
 // back.
 func TestFixOutlookApplyUndo(t *testing.T) {
-	data, err := os.ReadFile("../detect/clients/outlook/testdata/outlook2010.reg")
-	if err != nil {
-		t.Fatal(err)
-	}
-	mem, err := system.ParseReg(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	reg := &apply.MemRegistry{MemRegistry: mem}
+	reg := fixtureRegistry(t, "outlook2010.reg")
 	const key = `Software\Microsoft\Windows NT\CurrentVersion\Windows Messaging Subsystem\Profiles\Outlook\9375CFF0413111d3B88A00104B2A6676\00000002`
 	dump := func() string {
 		var b strings.Builder
@@ -85,4 +77,19 @@ func withRunning(d fixDeps, names ...string) fixDeps {
 		return p
 	}
 	return d
+}
+
+// fixtureRegistry is a writable registry holding one of the .reg files
+// the Outlook detector's tests read.
+func fixtureRegistry(t *testing.T, name string) *apply.MemRegistry {
+	t.Helper()
+	data, err := os.ReadFile("../detect/clients/outlook/testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem, err := system.ParseReg(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &apply.MemRegistry{MemRegistry: mem}
 }

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -16,15 +15,7 @@ const schannelKey = `SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL
 // with TLS 1.2 switched off, in a writable fake.
 func tls12Deps(t *testing.T, v system.WinVersion) (fixDeps, *apply.MemRegistry) {
 	t.Helper()
-	data, err := os.ReadFile("../detect/clients/outlook/testdata/schannel-tls12-off.reg")
-	if err != nil {
-		t.Fatal(err)
-	}
-	mem, err := system.ParseReg(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	reg := &apply.MemRegistry{MemRegistry: mem}
+	reg := fixtureRegistry(t, "schannel-tls12-off.reg")
 	deps := fixDepsFor(t.TempDir())
 	base := deps.platform
 	deps.platform = func() *system.Platform {
