@@ -28,7 +28,7 @@ type checkFlags struct {
 	profile       string
 	// trustHosts are --trust-host: hosts the user confirms may be given
 	// the password although no trust rule covers them.
-	trustHosts stringList
+	trustHosts hostList
 	timeout    time.Duration
 	deadline   time.Duration
 	json       bool
@@ -102,11 +102,11 @@ type hostFlag struct {
 
 func (h hostFlag) String() string { return "" }
 
-// stringList is a repeatable flag.
-type stringList []string
+// hostList is a repeatable flag of bare host names (no port, no path), kept in discover.CanonicalHost form.
+type hostList []string
 
-func (l *stringList) String() string { return strings.Join(*l, ",") }
-func (l *stringList) Set(v string) error {
+func (l *hostList) String() string { return strings.Join(*l, ",") }
+func (l *hostList) Set(v string) error {
 	h, err := discover.CanonicalHost(v)
 	if err != nil || strings.ContainsAny(v, ":/") {
 		return fmt.Errorf("%q is not a host name", v)
