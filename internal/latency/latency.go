@@ -31,6 +31,9 @@ type Proxy struct {
 	delay  time.Duration
 	target string
 	lns    []net.Listener
+	// swallow, if set, picks client chunks after which the line goes
+	// silent towards the server (SwallowOldHellos).
+	swallow func([]byte) bool
 
 	mu     sync.Mutex
 	conns  map[net.Conn]bool
@@ -38,12 +41,39 @@ type Proxy struct {
 	wg     sync.WaitGroup
 }
 
+// Option changes how a Proxy carries data.
+type Option func(*Proxy)
+
+// SwallowOldHellos makes the line drop, silently, a TLS 1.0 or 1.1
+// ClientHello and everything the client sends after it on that
+// connection: what a middlebox or a server that ignores old hellos does
+// (no alert, no reset; the client waits for its timeout). STARTTLS
+// connections are caught too, at the hello after the plain-text part.
+func SwallowOldHellos() Option {
+	return func(p *Proxy) { p.swallow = isOldClientHello }
+}
+
+// isOldClientHello reports whether b starts with a TLS handshake record
+// holding a ClientHello whose client_version is below TLS 1.2 (0x0303).
+// A TLS 1.3 hello says 0x0303 there too, with the real versions in an
+// extension, so it passes.
+func isOldClientHello(b []byte) bool {
+	const (
+		recordHandshake = 0x16
+		clientHello     = 0x01
+	)
+	if len(b) < 11 || b[0] != recordHandshake || b[1] != 0x03 || b[5] != clientHello {
+		return false
+	}
+	return b[9] == 0x03 && b[10] < 0x03
+}
+
 // Start starts a proxy to target (an address without port) for each of
 // ports, delaying every chunk by oneWay in each direction. It is stopped
 // when the test ends.
-func Start(t testing.TB, target string, ports []int, oneWay time.Duration) *Proxy {
+func Start(t testing.TB, target string, ports []int, oneWay time.Duration, opts ...Option) *Proxy {
 	t.Helper()
-	p, err := New(target, ports, oneWay)
+	p, err := New(target, ports, oneWay, opts...)
 	if err != nil {
 		t.Fatalf("latency proxy: %v", err)
 	}
@@ -52,7 +82,7 @@ func Start(t testing.TB, target string, ports []int, oneWay time.Duration) *Prox
 }
 
 // New is Start without a testing.TB; Close stops it.
-func New(target string, ports []int, oneWay time.Duration) (*Proxy, error) {
+func New(target string, ports []int, oneWay time.Duration, opts ...Option) (*Proxy, error) {
 	var lastErr error
 	for try := 0; try < 50; try++ {
 		addr, err := randomLoopback()
@@ -60,6 +90,9 @@ func New(target string, ports []int, oneWay time.Duration) (*Proxy, error) {
 			return nil, err
 		}
 		p := &Proxy{Addr: addr, delay: oneWay, target: target, conns: map[net.Conn]bool{}}
+		for _, o := range opts {
+			o(p)
+		}
 		if lastErr = p.listen(ports); lastErr == nil {
 			return p, nil
 		}
@@ -148,6 +181,7 @@ func (p *Proxy) serve(client net.Conn, port int) {
 	// Read the client's side from the start, so its chunks are stamped
 	// with the time they were sent.
 	up := newPipe(p.delay, accepted.Add(2*p.delay))
+	up.swallow = p.swallow
 	go up.read(client)
 	sleepUntil(accepted.Add(2 * p.delay))
 	server, err := net.DialTimeout("tcp", net.JoinHostPort(p.target, strconv.Itoa(port)), 5*time.Second)
@@ -187,6 +221,9 @@ type pipe struct {
 	notEarly time.Time
 	ch       chan chunk
 	done     chan struct{}
+	// swallow, if set, says which chunk starts the silence: it and all
+	// data after it are dropped; the end of the stream still passes.
+	swallow func([]byte) bool
 }
 
 func newPipe(delay time.Duration, notEarly time.Time) *pipe {
@@ -196,13 +233,17 @@ func newPipe(delay time.Duration, notEarly time.Time) *pipe {
 func (p *pipe) read(from net.Conn) {
 	defer close(p.ch)
 	buf := make([]byte, 64<<10)
+	silent := false
 	for {
 		n, err := from.Read(buf)
 		now := time.Now()
 		if now.Before(p.notEarly) {
 			now = p.notEarly
 		}
-		if n > 0 {
+		if n > 0 && !silent && p.swallow != nil {
+			silent = p.swallow(buf[:n])
+		}
+		if n > 0 && !silent {
 			select {
 			case p.ch <- chunk{data: append([]byte(nil), buf[:n]...), due: now.Add(p.delay)}:
 			case <-p.done:

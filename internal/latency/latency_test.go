@@ -2,10 +2,15 @@ package latency
 
 import (
 	"bufio"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
 	"net"
 	"strconv"
 	"testing"
 	"time"
+
+	"maildoctor.app/maildoctor/internal/testpki"
 )
 
 // echo is a line server that greets first, like a mail server.
@@ -97,5 +102,71 @@ func TestNothingListening(t *testing.T) {
 	_ = c.SetDeadline(time.Now().Add(2 * time.Second))
 	if n, err := c.Read(make([]byte, 10)); err == nil {
 		t.Fatalf("read %d bytes, want the connection closed", n)
+	}
+}
+
+// tlsServer is a TLS server on loopback that accepts TLS 1.0 to 1.3.
+func tlsServer(t *testing.T) (addr string, port int, roots *x509.CertPool) {
+	t.Helper()
+	ca := testpki.NewCA(t, "Latency Test Root")
+	cfg := &tls.Config{
+		Certificates: []tls.Certificate{ca.Leaf(t, testpki.LeafOptions{Names: []string{"mail.example.test"}}).TLSCertificate(t)},
+		MinVersion:   tls.VersionTLS10,
+	}
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				_ = c.(*tls.Conn).Handshake()
+				_, _ = c.Read(make([]byte, 1))
+			}()
+		}
+	}()
+	return "127.0.0.1", ln.Addr().(*net.TCPAddr).Port, ca.Pool()
+}
+
+// handshake tries one TLS version against addr within wait.
+func handshake(addr string, roots *x509.CertPool, v uint16, wait time.Duration) error {
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(wait))
+	cfg := &tls.Config{ServerName: "mail.example.test", RootCAs: roots, MinVersion: v, MaxVersion: v}
+	return tls.Client(c, cfg).Handshake()
+}
+
+// TestSwallowOldHellos: through the proxy a TLS 1.0 or 1.1 hello gets
+// no answer at all (the client times out; no alert, no reset), while the
+// same server agrees them directly, and TLS 1.2 and 1.3 pass.
+func TestSwallowOldHellos(t *testing.T) {
+	target, port, roots := tlsServer(t)
+	p := Start(t, target, []int{port}, 0, SwallowOldHellos())
+	direct := net.JoinHostPort(target, strconv.Itoa(port))
+	proxied := net.JoinHostPort(p.Addr, strconv.Itoa(port))
+	for _, v := range []uint16{tls.VersionTLS10, tls.VersionTLS11} {
+		if err := handshake(direct, roots, v, 2*time.Second); err != nil {
+			t.Fatalf("version %x directly: %v", v, err)
+		}
+		err := handshake(proxied, roots, v, 300*time.Millisecond)
+		var ne net.Error
+		if !errors.As(err, &ne) || !ne.Timeout() {
+			t.Errorf("version %x through the proxy: %v, want a timeout", v, err)
+		}
+	}
+	for _, v := range []uint16{tls.VersionTLS12, tls.VersionTLS13} {
+		if err := handshake(proxied, roots, v, 2*time.Second); err != nil {
+			t.Errorf("version %x through the proxy: %v", v, err)
+		}
 	}
 }
