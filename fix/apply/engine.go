@@ -86,6 +86,7 @@ type editor interface {
 // tool is one program's settings file and how to change it.
 type tool struct {
 	client string
+	email  string
 	procs  []string
 	file   string
 	ed     editor
@@ -98,18 +99,23 @@ func Plan(p *plan.Plan, opt Options) (*Result, error) {
 	if p == nil || p.Current == nil || !(p.Automatic || Handles(p.Card) && p.Status == plan.StatusChange) {
 		return nil, ErrNotAutomatic
 	}
-	if isOutlookCard(p.Card) {
-		t, err := outlookTool(p.Card, *p.Current, target{p.Incoming, p.Outgoing})
-		if err != nil {
-			return nil, err
+	var res *Result
+	err := locked(opt, func() error {
+		var err error
+		if isOutlookCard(p.Card) {
+			var t *regTool
+			if t, err = outlookTool(p.Card, *p.Current, target{p.Incoming, p.Outgoing}); err == nil {
+				res, err = runRegistry(t, opt)
+			}
+			return err
 		}
-		return runRegistry(t, opt)
-	}
-	t, err := toolFor(p.Card, *p.Current, target{p.Incoming, p.Outgoing}, opt)
-	if err != nil {
-		return nil, err
-	}
-	return run(t, opt)
+		var t tool
+		if t, err = toolFor(p.Card, *p.Current, target{p.Incoming, p.Outgoing}, opt); err == nil {
+			res, err = run(t, opt)
+		}
+		return err
+	})
+	return res, err
 }
 
 // toolFor finds the file and editor for a program's account.
@@ -120,7 +126,7 @@ func toolFor(card plan.Card, a clients.Account, tg target, opt Options) (tool, e
 			return tool{}, ErrNotAutomatic
 		}
 		return tool{
-			client: clients.Thunderbird, procs: thunderbirdProcs,
+			client: clients.Thunderbird, email: a.Email, procs: thunderbirdProcs,
 			file: filepath.Join(a.Profile, "prefs.js"),
 			ed:   &prefsEditor{account: a, target: tg, fs: opt.fs(), profile: a.Profile},
 		}, nil
@@ -129,7 +135,7 @@ func toolFor(card plan.Card, a clients.Account, tg target, opt Options) (tool, e
 			return tool{}, ErrNotAutomatic
 		}
 		return tool{
-			client: clients.WindowsLive, procs: liveMailProcs,
+			client: clients.WindowsLive, email: a.Email, procs: liveMailProcs,
 			file: a.Source,
 			ed:   &oeEditor{account: a, target: tg},
 		}, nil
@@ -138,7 +144,7 @@ func toolFor(card plan.Card, a clients.Account, tg target, opt Options) (tool, e
 			return tool{}, ErrNotAutomatic
 		}
 		return tool{
-			client: clients.ClawsMail, procs: clawsProcs,
+			client: clients.ClawsMail, email: a.Email, procs: clawsProcs,
 			file: a.Source,
 			ed:   &accountrcEditor{email: a.Email, target: tg},
 		}, nil
@@ -203,7 +209,13 @@ func run(t tool, opt Options) (*Result, error) {
 		return nil, &WriteError{File: t.file, Err: fmt.Errorf("backup: %w", err)}
 	}
 	res.Backup = backup
+	id, err := record(opt, Entry{Client: t.client, Email: t.email, Target: t.file, Backup: backup, What: WhatChange, Changes: len(changes)})
+	if err != nil {
+		_ = fsys.Remove(backup)
+		return nil, &WriteError{File: t.file, Err: fmt.Errorf("backup: %w", err)}
+	}
 	if err := writeAtomic(fsys, t.file, out, info.Mode().Perm()); err != nil {
+		forget(opt, id)
 		_ = fsys.Remove(backup)
 		return nil, &WriteError{File: t.file, Err: err}
 	}
@@ -219,6 +231,7 @@ func run(t tool, opt Options) (*Result, error) {
 		if rerr := writeChecked(fsys, t.file, orig, info.Mode().Perm()); rerr != nil {
 			return nil, fmt.Errorf("the change did not verify (%v) and putting the original back failed: %v; the original is in %s", err, rerr, backup)
 		}
+		forget(opt, id)
 		return nil, &WriteError{File: t.file, Err: fmt.Errorf("the change did not verify, the original is back: %w", err)}
 	}
 	return res, nil
@@ -259,56 +272,70 @@ func SettingsFile(card plan.Card, a clients.Account) (string, error) {
 // Undo puts back the file from before the last automatic change of this
 // account's program, byte for byte. It needs only the account as detected
 // and the backup: no plan, no provider profile, no network.
-func Undo(card plan.Card, a clients.Account, opt Options) (*UndoResult, error) {
-	if isOutlookCard(card) {
-		t, err := outlookTool(card, a, target{})
-		if err != nil {
-			return nil, err
+func Undo(card plan.Card, a clients.Account, opt Options) (res *UndoResult, err error) {
+	err = locked(opt, func() error {
+		if isOutlookCard(card) {
+			t, err := outlookTool(card, a, target{})
+			if err == nil {
+				res, err = undoRegistry(t, opt)
+			}
+			return err
 		}
-		return undoRegistry(t, opt)
-	}
-	t, err := toolFor(card, a, target{}, opt)
-	if err != nil {
-		return nil, err
-	}
-	if err := closed(t.client, t.procs, opt); err != nil {
-		return nil, err
-	}
+		t, err := toolFor(card, a, target{}, opt)
+		if err != nil {
+			return err
+		}
+		if err := closed(t.client, t.procs, opt); err != nil {
+			return err
+		}
+		backup, err := latestBackup(opt.fs(), t.file)
+		if err != nil {
+			return err
+		}
+		if backup == "" {
+			return ErrNoBackup
+		}
+		res, err = undoFile(opt, t.client, t.email, t.file, backup)
+		return err
+	})
+	return res, err
+}
+
+// undoFile puts backup back as file, after saving the file as it is now
+// (recorded in the manifest, so the undo can be undone too).
+func undoFile(opt Options, client, email, file, backup string) (*UndoResult, error) {
 	fsys := opt.fs()
-	backup, err := latestBackup(fsys, t.file)
-	if err != nil {
-		return nil, err
-	}
-	if backup == "" {
-		return nil, ErrNoBackup
-	}
 	old, err := fsys.ReadFile(backup)
 	if err != nil {
 		return nil, fmt.Errorf("reading the backup %s: %w", backup, err)
 	}
-	info, err := fsys.Stat(t.file)
+	info, err := fsys.Stat(file)
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", t.file, err)
+		return nil, fmt.Errorf("reading %s: %w", file, err)
 	}
-	cur, err := fsys.ReadFile(t.file)
+	cur, err := fsys.ReadFile(file)
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", t.file, err)
+		return nil, fmt.Errorf("reading %s: %w", file, err)
 	}
-	saved, err := newBackupName(fsys, t.file, opt.now(), ".before-undo")
+	saved, err := newBackupName(fsys, file, opt.now(), ".before-undo")
 	if err != nil {
-		return nil, &WriteError{File: t.file, Err: err}
+		return nil, &WriteError{File: file, Err: err}
 	}
 	if err := writeChecked(fsys, saved, cur, info.Mode().Perm()); err != nil {
 		_ = fsys.Remove(saved)
-		return nil, &WriteError{File: t.file, Err: fmt.Errorf("saving the current file: %w", err)}
+		return nil, &WriteError{File: file, Err: fmt.Errorf("saving the current file: %w", err)}
 	}
-	if err := writeChecked(fsys, t.file, old, info.Mode().Perm()); err != nil {
-		return nil, &WriteError{File: t.file, Err: err}
+	if err := writeChecked(fsys, file, old, info.Mode().Perm()); err != nil {
+		return nil, &WriteError{File: file, Err: err}
 	}
-	res := &UndoResult{Client: t.client, File: t.file, Restored: backup, Saved: saved}
+	res := &UndoResult{Client: client, File: file, Restored: backup, Saved: saved}
 	if err := fsys.Rename(backup, backup+".undone"); err == nil {
 		res.Restored = backup + ".undone"
 	}
+	// The undo is done; the list of backups only describes it, so a
+	// failure to update it is not the customer's problem.
+	_ = markUndone(opt, backup, res.Restored)
+	_, _ = record(opt, Entry{Client: client, Email: email, Target: file, Backup: saved, What: WhatBeforeUndo})
 	return res, nil
 }
 

@@ -233,6 +233,7 @@ func withChanges(k regKey, changes []regChange) regKey {
 // regTool is a change of registry keys instead of a file.
 type regTool struct {
 	client, label string
+	email         string
 	procs         []string
 	root          system.Root
 	path          string
@@ -246,7 +247,7 @@ func outlookTool(card plan.Card, a clients.Account, tg target) (*regTool, error)
 		return nil, err
 	}
 	return &regTool{
-		client: clients.Outlook, label: "outlook", procs: outlookProcs, root: root, path: path,
+		client: clients.Outlook, label: "outlook", email: a.Email, procs: outlookProcs, root: root, path: path,
 		comment: "Mail Doctor: Outlook account " + oneLine(a.Email) + " as it was before the change.\nUndo: maildoctor fix --undo " + oneLine(a.Email),
 		changes: func(k regKey) ([]regChange, error) { return outlookChanges(card, a, k, tg) },
 	}, nil
@@ -296,10 +297,16 @@ func runRegistry(t *regTool, opt Options) (*Result, error) {
 		return nil, &WriteError{File: full, Err: fmt.Errorf("backup: %w", err)}
 	}
 	res.Backup = backup
+	id, err := record(opt, Entry{Client: t.client, Email: t.email, Target: full, Backup: backup, What: WhatChange, Changes: len(changes)})
+	if err != nil {
+		_ = opt.fs().Remove(backup)
+		return nil, &WriteError{File: full, Err: fmt.Errorf("backup: %w", err)}
+	}
 	fail := func(err error) (*Result, error) {
 		if rerr := restoreAll(reg, []regKey{before}); rerr != nil {
 			return nil, fmt.Errorf("the change failed (%v) and putting the key back failed: %v; the original is in %s", err, rerr, backup)
 		}
+		forget(opt, id)
 		return nil, &WriteError{File: full, Err: fmt.Errorf("%v; the key is as it was", err)}
 	}
 	for _, c := range changes {
@@ -327,5 +334,5 @@ func undoRegistry(t *regTool, opt Options) (*UndoResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	return undoKeys(reg, opt, t.label, string(t.root)+`\`+t.path, t.client)
+	return undoKeys(reg, opt, t.label, string(t.root)+`\`+t.path, t.client, t.email)
 }

@@ -83,7 +83,15 @@ func topAbsent(reg system.Registry, root system.Root, path string) string {
 
 // EnableTLS12 writes the TLS 1.1/1.2 client keys after saving them. It
 // must run elevated; a refused write puts back what was written.
-func EnableTLS12(opt Options) (*Result, error) {
+func EnableTLS12(opt Options) (res *Result, err error) {
+	err = locked(opt, func() error {
+		res, err = enableTLS12(opt)
+		return err
+	})
+	return res, err
+}
+
+func enableTLS12(opt Options) (*Result, error) {
 	reg, err := opt.registry()
 	if err != nil {
 		return nil, err
@@ -125,10 +133,16 @@ func EnableTLS12(opt Options) (*Result, error) {
 		return nil, &WriteError{File: res.File, Err: fmt.Errorf("backup: %w", err)}
 	}
 	res.Backup = backup
+	id, err := record(opt, Entry{Client: ClientWindows, Target: res.File, Backup: backup, What: WhatChange, Changes: len(res.Changes)})
+	if err != nil {
+		_ = opt.fs().Remove(backup)
+		return nil, &WriteError{File: res.File, Err: fmt.Errorf("backup: %w", err)}
+	}
 	fail := func(err error) (*Result, error) {
 		if rerr := restoreAll(reg, saved); rerr != nil {
 			return nil, fmt.Errorf("switching TLS 1.2 on failed (%v) and putting the keys back failed: %v; they are saved in %s", err, rerr, backup)
 		}
+		forget(opt, id)
 		return nil, &WriteError{File: res.File, Err: fmt.Errorf("%v; nothing was changed", err)}
 	}
 	for _, k := range keys {
@@ -153,17 +167,22 @@ func EnableTLS12(opt Options) (*Result, error) {
 
 // UndoTLS12 puts back the keys saved by the last EnableTLS12, exactly
 // (deleting the keys that did not exist). It must run elevated.
-func UndoTLS12(opt Options) (*UndoResult, error) {
-	reg, err := opt.registry()
-	if err != nil {
-		return nil, err
-	}
-	full := `HKEY_LOCAL_MACHINE\` + tls12Keys(reg)[0].path
-	return undoKeys(reg, opt, tls12Label, full, "windows")
+func UndoTLS12(opt Options) (res *UndoResult, err error) {
+	err = locked(opt, func() error {
+		reg, err := opt.registry()
+		if err != nil {
+			return err
+		}
+		full := `HKEY_LOCAL_MACHINE\` + tls12Keys(reg)[0].path
+		res, err = undoKeys(reg, opt, tls12Label, full, ClientWindows, "")
+		return err
+	})
+	return res, err
 }
 
-// undoKeys is the undo of a registry backup whose first key names it.
-func undoKeys(reg Registry, opt Options, label, full, client string) (*UndoResult, error) {
+// undoKeys is the undo of the latest registry backup whose first key
+// names it.
+func undoKeys(reg Registry, opt Options, label, full, client, email string) (*UndoResult, error) {
 	backup, err := latestRegBackup(opt, label, full)
 	if err != nil {
 		return nil, err
@@ -171,6 +190,12 @@ func undoKeys(reg Registry, opt Options, label, full, client string) (*UndoResul
 	if backup == "" {
 		return nil, ErrNoBackup
 	}
+	return undoKeysFrom(reg, opt, label, full, client, email, backup)
+}
+
+// undoKeysFrom makes the keys exactly as in backup, after saving them as
+// they are now (recorded in the manifest, so the undo can be undone).
+func undoKeysFrom(reg Registry, opt Options, label, full, client, email, backup string) (*UndoResult, error) {
 	data, err := opt.fs().ReadFile(backup)
 	if err != nil {
 		return nil, fmt.Errorf("reading the backup %s: %w", backup, err)
@@ -198,11 +223,15 @@ func undoKeys(reg Registry, opt Options, label, full, client string) (*UndoResul
 		if rerr := restoreAll(reg, now); rerr != nil {
 			return nil, fmt.Errorf("the undo failed (%v) and putting the keys back failed: %v; they were saved in %s", err, rerr, saved)
 		}
+		_ = opt.fs().Remove(saved)
 		return nil, &WriteError{File: full, Err: err}
 	}
 	res := &UndoResult{Client: client, File: full, Restored: backup, Saved: saved}
 	if err := opt.fs().Rename(backup, backup+".undone"); err == nil {
 		res.Restored = backup + ".undone"
 	}
+	// The keys are back; the list of backups only describes it.
+	_ = markUndone(opt, backup, res.Restored)
+	_, _ = record(opt, Entry{Client: client, Email: email, Target: full, Backup: saved, What: WhatBeforeUndo})
 	return res, nil
 }

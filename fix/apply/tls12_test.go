@@ -102,3 +102,70 @@ func TestTLS12Applies(t *testing.T) {
 		}
 	}
 }
+
+// SwitchTLS12 without the rights starts the elevated copy with the
+// arguments of the command line and reads the keys again after it; a No
+// at Windows' question changes nothing; a copy that says it succeeded but
+// left the keys off is caught.
+func TestSwitchTLS12Elevation(t *testing.T) {
+	no := func() bool { return false }
+	for _, tc := range []struct {
+		name    string
+		undo    bool
+		child   func(reg *MemRegistry, opt Options) (int, error)
+		wantErr func(error) bool
+		want    []string
+	}{
+		{"yes", false, func(reg *MemRegistry, opt Options) (int, error) {
+			_, err := EnableTLS12(opt)
+			return 0, err
+		}, nil, []string{"fix", "--enable-tls12", "--lang", "it"}},
+		{"no at the question", false, func(*MemRegistry, Options) (int, error) { return 0, ErrElevationCancelled },
+			func(err error) bool { return errors.Is(err, ErrElevationCancelled) }, []string{"fix", "--enable-tls12", "--lang", "it"}},
+		{"child lies", false, func(*MemRegistry, Options) (int, error) { return 0, nil },
+			func(err error) bool { return errors.As(err, new(*WriteError)) }, []string{"fix", "--enable-tls12", "--lang", "it"}},
+		{"child fails", false, func(*MemRegistry, Options) (int, error) { return 1, nil },
+			func(err error) bool { var e *ElevatedError; return errors.As(err, &e) && e.Code == 1 }, []string{"fix", "--enable-tls12", "--lang", "it"}},
+		{"undo, nothing to undo", true, func(*MemRegistry, Options) (int, error) { return 2, nil },
+			func(err error) bool { return errors.Is(err, ErrNoBackup) }, []string{"fix", "--enable-tls12", "--undo", "--lang", "it"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			reg := fixtureRegistry(t, "schannel-tls12-off.reg")
+			before := keyDump(t, reg, system.LocalMachine, "")
+			opt := Options{Now: clock, Registry: reg, BackupDir: t.TempDir()}
+			var got []string
+			out, err := SwitchTLS12(opt, Elevation{IsElevated: no, Run: func(args []string) (int, error) {
+				got = args
+				return tc.child(reg, opt)
+			}}, tc.undo, "it")
+			if strings.Join(got, " ") != strings.Join(tc.want, " ") {
+				t.Errorf("elevated copy started with %q, want %q", got, tc.want)
+			}
+			if tc.wantErr != nil {
+				if !tc.wantErr(err) {
+					t.Fatalf("err %v", err)
+				}
+				if d := diffDumps(before, keyDump(t, reg, system.LocalMachine, "")); len(d) != 0 {
+					t.Fatalf("changed: %v", d)
+				}
+				return
+			}
+			if err != nil || !out.Elevated || out.Result == nil || len(out.Result.Changes) != 0 {
+				t.Fatalf("outcome %+v %v", out, err)
+			}
+		})
+	}
+	// Already on: no question is asked at all.
+	reg := fixtureRegistry(t, "schannel-tls12-off.reg")
+	if _, err := EnableTLS12(Options{Registry: reg, BackupDir: t.TempDir()}); err != nil {
+		t.Fatal(err)
+	}
+	asked := false
+	out, err := SwitchTLS12(Options{Registry: reg, BackupDir: t.TempDir()}, Elevation{IsElevated: no, Run: func([]string) (int, error) {
+		asked = true
+		return 0, nil
+	}}, false, "")
+	if err != nil || asked || out.Elevated || len(out.Result.Changes) != 0 {
+		t.Fatalf("already on: %+v %v asked=%v", out, err, asked)
+	}
+}
