@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"maildoctor.app/maildoctor/detect/check"
+	"maildoctor.app/maildoctor/detect/clients/scan"
 	"maildoctor.app/maildoctor/detect/discover"
 	"maildoctor.app/maildoctor/detect/finding"
 	"maildoctor.app/maildoctor/detect/probe"
@@ -33,6 +34,9 @@ type accountState struct {
 	// last is the last check's options without the password and the
 	// progress callback, for "trust this server and test".
 	last *check.Options
+	// suggested is set once the address was filled in from this
+	// computer's accounts: a field the customer cleared stays cleared.
+	suggested bool
 }
 
 // accountScreen is "Test my account": address, password, optional
@@ -348,7 +352,8 @@ func (s *accountScreen) renderReport() {
 		}
 		var cards []fyne.CanvasObject
 		for _, f := range group.findings {
-			cards = append(cards, u.findingCard(f, func() { u.Select(TabFix) }))
+			id := f.ID
+			cards = append(cards, u.findingCard(f, func() { u.fixFinding(id) }))
 			if f.ID == finding.AuthHostNotTrusted {
 				if a := u.hostAction(f); a != nil {
 					cards = append(cards, a)
@@ -524,4 +529,51 @@ func (s *accountScreen) trustPolicy(email string, manual map[server.Protocol]str
 		}
 	}
 	return pol
+}
+
+// suggestEmail fills an empty address with the computer's account that
+// most needs the test, once: the customer came to test their own
+// account, and a detected one saves typing it. Only the address: a
+// password is never read from the computer.
+func (u *UI) suggestEmail() {
+	if u.state.suggested || u.state.email != "" || u.computer == nil {
+		return
+	}
+	e := detectedEmail(u.computer)
+	if e == "" {
+		return
+	}
+	u.state.suggested = true
+	u.account.email.SetText(e)
+	u.account.email.CursorColumn = len([]rune(e))
+}
+
+// detectedEmail is the first account that must change, else the first
+// account with an address.
+func detectedEmail(c *scan.Report) string {
+	first := ""
+	for i := range c.Clients {
+		for j := range c.Clients[i].Accounts {
+			a := &c.Clients[i].Accounts[j]
+			if a.Email == "" || a.Kind != "" {
+				continue
+			}
+			if needsChange(a) {
+				return a.Email
+			}
+			if first == "" {
+				first = a.Email
+			}
+		}
+	}
+	return first
+}
+
+// focusAccount puts the cursor in the address when "Test my account"
+// opens, so the customer can type (or press Enter) at once.
+func (u *UI) focusAccount() {
+	u.suggestEmail()
+	if c := u.win.Canvas(); c != nil {
+		c.Focus(u.account.email)
+	}
 }

@@ -56,6 +56,9 @@ func (s *computerScreen) load() {
 			u.computer = c
 			u.retarget()
 			u.computerScreen.render()
+			if u.tabs != nil && u.tabs.SelectedIndex() == TabAccount {
+				u.suggestEmail()
+			}
 			// The Fix screen follows: its account as it is now, or the
 			// list of accounts to choose from.
 			if u.tabs != nil && u.tabs.SelectedIndex() == TabFix {

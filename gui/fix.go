@@ -74,6 +74,12 @@ type fixScreen struct {
 	// undo says whether Undo can be pressed, for the plan shown.
 	undo    UndoState
 	undoFor string
+	// scroll is the screen's scroll area; anchors are the plan's
+	// sections by id, and want the one a finding's "How to fix it" asked
+	// to show (anchors.go).
+	scroll  *container.Scroll
+	anchors map[string]fyne.CanvasObject
+	want    string
 }
 
 // fixOutcome is what the last automatic change or undo did.
@@ -84,7 +90,7 @@ type fixOutcome struct {
 
 func newFixScreen(u *UI) *fixScreen {
 	s := &fixScreen{u: u, body: container.NewVBox()}
-	s.content = container.NewVScroll(container.NewPadded(s.body))
+	s.content = s.newFixScroll()
 	s.render()
 	return s
 }
@@ -253,6 +259,7 @@ func (s *fixScreen) showPlan(p *plan.Plan) {
 		objs = append(objs, actions)
 	}
 	objs = append(objs, section(u.T("gui.fix.values"), s.settings(p)))
+	s.anchors = map[string]fyne.CanvasObject{}
 	for _, sec := range p.Sections {
 		var steps []fyne.CanvasObject
 		for _, st := range sec.Steps {
@@ -263,7 +270,9 @@ func (s *fixScreen) showPlan(p *plan.Plan) {
 			steps = append(steps, wrapped(fmt.Sprintf("%d. %s", len(steps)+1, text)))
 		}
 		if len(steps) > 0 {
-			objs = append(objs, section(sec.Title, container.NewVBox(steps...)))
+			card := section(sec.Title, container.NewVBox(steps...))
+			s.anchors[sec.ID] = card
+			objs = append(objs, card)
 		}
 	}
 	if p.Webmail != "" {
@@ -282,6 +291,7 @@ func (s *fixScreen) showPlan(p *plan.Plan) {
 	}
 	objs = append(objs, s.chooser(false)...)
 	s.show(objs...)
+	s.scrollToWanted()
 }
 
 // stepText is a step as the window says it: the automatic change names

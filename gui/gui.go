@@ -185,6 +185,8 @@ func (u *UI) build(selected int) {
 	u.tabs.SelectIndex(selected)
 	u.tabs.OnSelected = func(*container.TabItem) {
 		switch u.tabs.SelectedIndex() {
+		case TabAccount:
+			u.focusAccount()
 		case TabFix:
 			u.fix.render()
 		case TabSupport:

@@ -427,7 +427,7 @@ func TestVerdictStartTLSOnlyAndClosingDate(t *testing.T) {
 	if !strings.Contains(head, "Funziona oggi, con STARTTLS") || !strings.Contains(head, "avvisa il tuo provider") {
 		t.Errorf("headline = %q, want \"works today … tell your provider\"", head)
 	}
-	if strings.Contains(head, "Inviata") {
+	if strings.Contains(head, "Posta inviata") {
 		t.Errorf("the headline leads with the Sent folder: %q", head)
 	}
 	if !contains(texts, "IMAP sulla porta 143 funziona oggi, ma chiude il 31/12/2026") ||

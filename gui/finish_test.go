@@ -1,0 +1,154 @@
+package gui
+
+import (
+	"encoding/json"
+	"regexp"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"maildoctor.app/maildoctor/assets"
+	"maildoctor.app/maildoctor/detect/check"
+	"maildoctor.app/maildoctor/detect/finding"
+	"maildoctor.app/maildoctor/fix/plan"
+)
+
+// "Prova il mio account" opens with the address of the computer's account
+// that must change (mario, listed after nothing else needs it), focused and
+// editable; the password stays empty.
+func TestAccountPrefilledFromComputer(t *testing.T) {
+	m := newMachine()
+	u := newMachineUI(t, m, nil, "it")
+	u.Select(TabAccount)
+	if got := u.account.email.Text; got != "mario@cliente.it" {
+		t.Fatalf("address = %q, want the account that must change", got)
+	}
+	if u.account.password.Text != "" {
+		t.Error("a password was filled in")
+	}
+	if u.win.Canvas().Focused() != u.account.email {
+		t.Errorf("focus is on %T, want the address", u.win.Canvas().Focused())
+	}
+	// Editable, and what the customer types is not overwritten by the
+	// next visit to the tab.
+	u.account.email.SetText("")
+	test.Type(u.account.email, "anna@cliente.it")
+	u.Select(TabComputer)
+	u.Select(TabAccount)
+	if got := u.account.email.Text; got != "anna@cliente.it" {
+		t.Errorf("address = %q after typing, want what was typed", got)
+	}
+}
+
+// An account that must change wins over one listed before it that works.
+func TestPrefillPrefersAccountThatMustChange(t *testing.T) {
+	m := newMachine()
+	u := newMachineUI(t, m, nil, "en")
+	tb := &u.computer.Clients[0]
+	tb.Accounts[0], tb.Accounts[1] = tb.Accounts[1], tb.Accounts[0]
+	if got := detectedEmail(u.computer); got != "mario@cliente.it" {
+		t.Errorf("detectedEmail = %q, want mario (the one to change)", got)
+	}
+	m.switched()
+	u.Refresh()
+	settle(u)
+	if got := detectedEmail(u.computer); got != "mario@cliente.it" {
+		t.Errorf("nothing to change: detectedEmail = %q, want the first account", got)
+	}
+}
+
+// wrongPasswordReport: the IMAP login refused, over a connection that
+// works apart from STARTTLS still in use.
+func wrongPasswordReport() *check.Report {
+	rep := failingReport()
+	rep.Findings = []finding.Finding{
+		finding.New(finding.AuthFailed, finding.Fail, "imap.cliente.it:993", "user", "mario@cliente.it", "protocol", "IMAP"),
+		finding.New("cert.hostname_mismatch", finding.Fail, "imap.cliente.it:993", "host", "imap.cliente.it", "names", "server7.maildoctor.example", "suggested", "server7.maildoctor.example"),
+		finding.New("imap.no_sent_folder", finding.Warn, "imap.cliente.it:993"),
+	}
+	return rep
+}
+
+// fixButtonFor is the "How to fix it" button of the finding card titled
+// title.
+func fixButtonFor(o fyne.CanvasObject, title, button string) *widget.Button {
+	var found *widget.Button
+	visit(o, func(c fyne.CanvasObject) {
+		box, ok := c.(*fyne.Container)
+		if found != nil || !ok || len(box.Objects) < 3 {
+			return
+		}
+		if !contains(allText(box.Objects[0]), title) {
+			return
+		}
+		if b := findButton(box, button); b != nil {
+			found = b
+		}
+	})
+	return found
+}
+
+// "How to fix it" on a refused password opens the Fix screen at the
+// password help; on the missing Sent folder, at the Sent section. Seen
+// failing before anchors.go: the screen stayed at its top (offset 0).
+func TestHowToFixLandsOnItsSection(t *testing.T) {
+	fc := &fakeCheck{report: wrongPasswordReport()}
+	u, _ := newTestUI(t, fc, "en")
+	u.win.Resize(fyne.NewSize(800, 600))
+	test.Type(u.account.email, "mario@cliente.it")
+	test.Tap(u.account.start)
+	settle(u)
+	for _, c := range []struct{ title, section string }{
+		{"The server refused the password", plan.SecPassword},
+		{"No \"Sent\" folder", plan.SecSent},
+	} {
+		u.Select(TabAccount)
+		b := fixButtonFor(u.account.results, c.title, "How to fix it")
+		if b == nil {
+			t.Fatalf("no \"How to fix it\" under %q: %v", c.title, allText(u.account.results))
+		}
+		test.Tap(b)
+		settle(u)
+		sec := u.fix.anchors[c.section]
+		if sec == nil {
+			t.Fatalf("the plan has no %q section: %v", c.section, allText(u.fix.body))
+		}
+		top := u.fix.body.Position().Y + sec.Position().Y - u.fix.scroll.Offset.Y
+		if u.fix.scroll.Offset.Y <= 0 || top < 0 || top > u.fix.scroll.Size().Height/2 {
+			t.Errorf("%s: section at %v of a %v-high view (offset %v), want it at the top",
+				c.section, top, u.fix.scroll.Size().Height, u.fix.scroll.Offset.Y)
+		}
+	}
+}
+
+// The Sent folder has one name per language, the glossary's: "Posta
+// inviata" and "Sent". Every text is checked, not only the screens', since
+// steps, findings and the report all name it.
+func TestSentFolderGlossary(t *testing.T) {
+	glossary := map[string]string{"it": "Posta inviata", "en": "Sent"}
+	others := map[string]*regexp.Regexp{
+		"it": regexp.MustCompile(`\bInviat[aio]\b|\bSent\b|Elementi inviati`),
+		"en": regexp.MustCompile(`(?i:posta inviata|\binviat[aio]\b)|\bSent (Mail|Messages|Items) folder\b`),
+	}
+	for lang, name := range glossary {
+		raw, err := assets.Translations.ReadFile("translation/" + lang + ".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var texts map[string]string
+		if err := json.Unmarshal(raw, &texts); err != nil {
+			t.Fatal(err)
+		}
+		for key, text := range texts {
+			if m := others[lang].FindString(text); m != "" {
+				t.Errorf("%s %s calls the Sent folder %q, want %q: %s", lang, key, m, name, text)
+			}
+		}
+		if title := texts["imap.no_sent_folder.title"]; !strings.Contains(title, `"`+name+`"`) {
+			t.Errorf("%s: the missing-folder finding does not use the glossary name %q: %s", lang, name, title)
+		}
+	}
+}
