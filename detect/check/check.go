@@ -185,25 +185,19 @@ func hasProtocolSecurity(list []discover.Server, p server.Protocol, s server.Sec
 
 // probeAndLogin probes every endpoint at once and returns the results in
 // the order of servers, with the findings of the logins. The logins do
-// not wait for every probe: each starts as soon as the probes that decide
-// where it goes are done (loginAll).
+// not wait for every probe: each starts as soon as the handshakes that
+// decide where it goes are judged (loginAll), not when their version
+// sweeps end.
 func probeAndLogin(ctx context.Context, servers []discover.Server, opt Options, popt probe.Options) ([]*probe.Result, []finding.Finding) {
-	out := make([]*probe.Result, len(servers))
-	done := make([]chan struct{}, len(servers))
+	runs := make([]*probe.Running, len(servers))
 	for i, s := range servers {
-		done[i] = make(chan struct{})
-		go func(i int, ep server.Endpoint) {
-			defer close(done[i])
-			out[i] = probe.Probe(ctx, ep, popt)
-		}(i, s.Endpoint)
+		runs[i] = probe.Start(ctx, s.Endpoint, popt)
 	}
-	wait := func(i int) *probe.Result {
-		<-done[i]
-		return out[i]
-	}
+	wait := func(i int) *probe.Result { return runs[i].Early() }
 	fs := loginAll(ctx, servers, wait, opt, popt)
-	for i := range done {
-		<-done[i]
+	out := make([]*probe.Result, len(servers))
+	for i, r := range runs {
+		out[i] = r.Wait()
 	}
 	return out, fs
 }

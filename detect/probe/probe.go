@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"net"
 	"strconv"
+	"sync"
 	"time"
 
 	"maildoctor.app/maildoctor/detect/finding"
@@ -151,6 +152,52 @@ type Result struct {
 	// verified is true when the certificate verified for the host: the
 	// condition for ever sending a password to this endpoint.
 	verified bool
+	// sweeping marks a copy made when the handshake was judged, while the
+	// version sweep still ran (Running.Early); baseSteps and
+	// baseFindings are how many steps and findings it had then, so what
+	// a Login adds to it can be folded into the final Result.
+	sweeping     bool
+	baseSteps    int
+	baseFindings int
+}
+
+// Sweeping reports whether r is a copy made while the endpoint's TLS
+// version sweep was still running (Running.Early): everything but the
+// versions is known, and the sweep adds only the versions step and the
+// findings about versions (tls.no_tls13, tls.legacy_only).
+func (r *Result) Sweeping() bool { return r.sweeping }
+
+// early is a copy of r that shares nothing a running probe still writes.
+func (r *Result) early() *Result {
+	c := *r
+	c.Steps = append([]Step(nil), r.Steps...)
+	c.Findings = append([]finding.Finding(nil), r.Findings...)
+	c.Capabilities = append([]string(nil), r.Capabilities...)
+	c.AuthMechanisms = append([]string(nil), r.AuthMechanisms...)
+	if r.TLS != nil {
+		t := *r.TLS
+		t.Versions = map[string]bool{}
+		for k, v := range r.TLS.Versions {
+			t.Versions[k] = v
+		}
+		c.TLS = &t
+	}
+	c.sweeping, c.baseSteps, c.baseFindings = true, len(r.Steps), len(r.Findings)
+	return &c
+}
+
+// fold takes into r, the probe's final Result, what a Login added to
+// early, the copy made at the handshake: the login's steps, findings,
+// time and outcome.
+func (r *Result) fold(early *Result) {
+	if early == nil || early == r {
+		return
+	}
+	r.Auth, r.Account = early.Auth, early.Account
+	r.Steps = append(r.Steps, early.Steps[early.baseSteps:]...)
+	r.Findings = append(r.Findings, early.Findings[early.baseFindings:]...)
+	// The copy was made before the probe's own time was set.
+	r.ElapsedMS += early.ElapsedMS
 }
 
 // Secure reports whether the endpoint's TLS and certificate verified, so a
@@ -176,6 +223,9 @@ type probe struct {
 	// plainPort is set when an unusual port answered an implicit-TLS
 	// handshake with the protocol's plain-text greeting.
 	plainPort bool
+	// judged, if set, hears once the handshake and certificate are
+	// judged, while the version sweep may still run.
+	judged func(*Result)
 }
 
 func (p *probe) record(name string, start time.Time, err error, detail string) {
@@ -191,6 +241,73 @@ func (p *probe) record(name string, start time.Time, err error, detail string) {
 
 // Probe tests ep without logging in. It never returns nil.
 func Probe(ctx context.Context, ep server.Endpoint, opt Options) *Result {
+	return probeEndpoint(ctx, ep, opt, nil)
+}
+
+// Running is a probe under way (Start).
+type Running struct {
+	early     chan struct{}
+	earlyOnce sync.Once
+	earlyRes  *Result
+	done      chan struct{}
+	res       *Result
+	foldOnce  sync.Once
+}
+
+// Start begins to probe ep and returns at once. Early gives the result as
+// soon as the handshake and certificate are judged, Wait the whole of it.
+func Start(ctx context.Context, ep server.Endpoint, opt Options) *Running {
+	r := &Running{early: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(r.done)
+		r.res = probeEndpoint(ctx, ep, opt, r.setEarly)
+		r.setEarly(r.res)
+	}()
+	return r
+}
+
+func (r *Running) setEarly(res *Result) {
+	r.earlyOnce.Do(func() {
+		r.earlyRes = res
+		close(r.early)
+	})
+}
+
+// Early waits until the endpoint's handshake and certificate are judged
+// (or the probe ended before that) and returns what is known then: a copy
+// that Sweeping marks while the version sweep still runs, else the final
+// Result. Secure on it is final, and a Login may be made on it at once;
+// Wait folds that login into the final Result.
+func (r *Running) Early() *Result {
+	<-r.early
+	return r.earlyRes
+}
+
+// Done reports whether the probe, version sweep included, has ended.
+func (r *Running) Done() bool {
+	select {
+	case <-r.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// Wait waits for the whole probe and returns its Result, with any Login
+// made on Early folded in. Call it only once such a Login has returned.
+func (r *Running) Wait() *Result {
+	<-r.done
+	r.foldOnce.Do(func() {
+		if e := r.Early(); e != r.res {
+			r.res.fold(e)
+		}
+	})
+	return r.res
+}
+
+// probeEndpoint is Probe, telling judged (if set) about a copy of the
+// result once only the version sweep is left.
+func probeEndpoint(ctx context.Context, ep server.Endpoint, opt Options, judged func(*Result)) *Result {
 	start := time.Now()
 	res := &Result{Endpoint: ep, Auth: AuthSkipped}
 	d, err := dialectFor(ep.Protocol)
@@ -198,7 +315,7 @@ func Probe(ctx context.Context, ep server.Endpoint, opt Options) *Result {
 		res.fail(finding.ProtocolUnexpected, finding.Fail, err)
 		return res
 	}
-	p := &probe{ctx: ctx, opt: opt, d: d, res: res}
+	p := &probe{ctx: ctx, opt: opt, d: d, res: res, judged: judged}
 	p.run()
 	res.ElapsedMS = time.Since(start).Milliseconds()
 	if len(res.Findings) == 0 || finding.Worst(res.Findings) == finding.OK {
@@ -259,6 +376,11 @@ func (p *probe) run() {
 	}
 	if ok {
 		p.judgeCertificate(state)
+		// From here on only the sweep runs: a login need not wait for a
+		// line that swallows old hellos until the sweep's timeout.
+		if p.judged != nil {
+			p.judged(p.res.early())
+		}
 	}
 	p.finishSweep(sw)
 }

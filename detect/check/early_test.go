@@ -1,0 +1,98 @@
+package check
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"maildoctor.app/maildoctor/detect/probe"
+	"maildoctor.app/maildoctor/detect/server"
+	"maildoctor.app/maildoctor/internal/dovecottest"
+	"maildoctor.app/maildoctor/internal/latency"
+)
+
+// events records a check's progress in the order it was reported.
+type events struct {
+	mu   sync.Mutex
+	list []string
+}
+
+func (e *events) add(s string) {
+	e.mu.Lock()
+	e.list = append(e.list, s)
+	e.mu.Unlock()
+}
+
+// index is the position of the first event want, or -1.
+func (e *events) index(want string) int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for i, s := range e.list {
+		if s == want {
+			return i
+		}
+	}
+	return -1
+}
+
+// firstOf is the position of the first event that ends with suffix, or -1.
+func (e *events) firstOf(suffix string) int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for i, s := range e.list {
+		if len(s) >= len(suffix) && s[len(s)-len(suffix):] == suffix {
+			return i
+		}
+	}
+	return -1
+}
+
+// TestLoginDoesNotWaitForASilentSweep: a line that swallows TLS 1.0 and
+// 1.1 hellos without a word (a middlebox, or a server that ignores old
+// hellos) holds every version sweep until its timeout. The logins must
+// not wait for that: each starts once its endpoint's handshake and
+// certificate are verified, so every login is reported before any sweep
+// ends, and the report holds the same facts as over a plain line.
+func TestLoginDoesNotWaitForASilentSweep(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for a sweep's timeout")
+	}
+	s := startDovecot(t, dovecottest.Config{Implicit: true, StartTLS: true, Quota: true}, goodLeaf)
+	plain := latency.Start(t, s.srv.Addr, mailPorts, 0)
+	want := factsOf(s.runVia(t, plain, pw(testPassword)))
+
+	silent := latency.Start(t, s.srv.Addr, mailPorts, 0, latency.SwallowOldHellos())
+	ev := &events{}
+	const timeout = 5 * time.Second
+	rep, err := Run(context.Background(), Options{
+		Email:    testUser,
+		Password: pw(testPassword),
+		Manual:   map[server.Protocol]string{server.IMAP: mailHost, server.POP3: mailHost, server.SMTP: mailHost},
+		Resolve:  map[string]string{mailHost: silent.Addr},
+		Timeout:  timeout,
+		Roots:    s.ca.Pool(),
+		Progress: func(ep server.Endpoint, st probe.Step) {
+			ev.add(ep.Addr() + " " + string(ep.Security) + " " + st.Name)
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sweepEnd := ev.firstOf(" " + probe.StepVersions)
+	if sweepEnd < 0 {
+		t.Fatalf("no sweep ended: %v", ev.list)
+	}
+	for _, port := range []string{"993", "995", "465"} {
+		login := ev.index(mailHost + ":" + port + " tls " + probe.StepLogin)
+		if login < 0 || login > sweepEnd {
+			t.Errorf("login on %s reported at event %d, the first sweep ended at event %d: the login waited for the sweep", port, login, sweepEnd)
+		}
+	}
+	if t.Failed() {
+		t.Logf("events: %q", ev.list)
+	}
+	if got := factsOf(rep); got != want {
+		t.Errorf("with silent old hellos\n%s\nwant (plain line)\n%s", got, want)
+	}
+}
