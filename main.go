@@ -19,7 +19,7 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	env := cli.Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+	env := cli.Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Program: programName()}
 	if term.IsTerminal(int(os.Stdin.Fd())) {
 		env.ReadPassword = askPassword
 	}
@@ -28,7 +28,7 @@ func main() {
 		os.Exit(startApp("", env))
 	case os.Args[1] == "open" && !cli.WantsHelp(os.Args[2:]):
 		if len(os.Args) != 3 {
-			fmt.Fprintln(os.Stderr, "maildoctor open: give one support link (maildoctor://open?email=…)")
+			fmt.Fprintln(os.Stderr, env.Program+" open: give one support link (maildoctor://open?email=…)")
 			os.Exit(cli.ExitUsage)
 		}
 		os.Exit(startApp(os.Args[2], env))
@@ -49,6 +49,16 @@ func startApp(supportLink string, env cli.Env) int {
 		return cli.ExitUsage
 	}
 	return runApp(supportLink)
+}
+
+// programName is the name hints tell the user to type: this executable's
+// own (maildoctor-legacy, maildoctor-cli), not always "maildoctor".
+func programName() string {
+	exe, err := os.Executable()
+	if err != nil {
+		exe = ""
+	}
+	return cli.ProgramName(os.Args[0], exe, exe != "" && guiSubsystem(exe), fileExists)
 }
 
 // askPassword reads a password on the terminal without echo.

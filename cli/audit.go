@@ -109,13 +109,13 @@ func runAudit(ctx context.Context, args []string, env Env) error {
 	}
 	st := a.Stats()
 	for _, w := range st.Warnings {
-		fmt.Fprintf(env.Stderr, "maildoctor audit: warning: %s\n", one(w))
+		fmt.Fprintf(env.Stderr, "%s audit: warning: %s\n", env.program(), one(w))
 	}
 	if st.MoreWarnings > 0 {
-		fmt.Fprintf(env.Stderr, "maildoctor audit: warning: %d more warnings\n", st.MoreWarnings)
+		fmt.Fprintf(env.Stderr, "%s audit: warning: %d more warnings\n", env.program(), st.MoreWarnings)
 	}
 	if st.Logins == 0 {
-		fmt.Fprintf(env.Stderr, "maildoctor audit: warning: no Dovecot or Postfix login line in %d lines\n", st.Lines)
+		fmt.Fprintf(env.Stderr, "%s audit: warning: no Dovecot or Postfix login line in %d lines\n", env.program(), st.Lines)
 	}
 	kb, err := compat.Builtin()
 	if err != nil {

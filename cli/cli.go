@@ -35,6 +35,9 @@ type Env struct {
 	// StdinTerminal, if set, reports whether stdin is a terminal that can
 	// prompt for a password without echo.
 	ReadPassword func(prompt string) (string, error)
+	// Program is the name hints tell the user to type (ProgramName);
+	// empty means "maildoctor".
+	Program string
 }
 
 // usageError is bad input: exit 2 with one line.
@@ -58,13 +61,13 @@ func Run(ctx context.Context, args []string, env Env) int {
 	if len(args) == 0 {
 		tr, err := translator("", env)
 		if err != nil {
-			return exitCode(err, "", env.Stderr)
+			return env.exit(err, "")
 		}
-		writeHelp(env.Stderr, tr)
+		writeHelp(env.Stderr, tr, env.program())
 		return ExitUsage
 	}
 	if _, ok := findCommand(args[0]); ok && args[0] != "help" && WantsHelp(args[1:]) {
-		return exitCode(runHelp(args[0], args[1:], env), args[0], env.Stderr)
+		return env.exit(runHelp(args[0], args[1:], env), args[0])
 	}
 	var err error
 	switch args[0] {
@@ -91,21 +94,32 @@ func Run(ctx context.Context, args []string, env Env) int {
 	default:
 		err = usagef("unknown command %q (try: maildoctor help)", args[0])
 	}
-	return exitCode(err, args[0], env.Stderr)
+	return env.exit(err, args[0])
+}
+
+// exit is err's exit code; a usage or internal error also gets its one
+// line on stderr, named and hinting with the program's own name.
+func (env Env) exit(err error, cmd string) int {
+	return exitCodeAs(err, env.program(), cmd, env.Stderr)
 }
 
 func exitCode(err error, cmd string, stderr io.Writer) int {
+	return exitCodeAs(err, defaultProgram, cmd, stderr)
+}
+
+func exitCodeAs(err error, program, cmd string, stderr io.Writer) int {
 	var ue *usageError
+	who := strings.TrimSpace(program + " " + oneLine(cmd))
 	switch {
 	case err == nil:
 		return ExitOK
 	case errors.Is(err, errProblems):
 		return ExitProblems
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "maildoctor %s: %s\n", oneLine(cmd), oneLine(ue.msg))
+		fmt.Fprintf(stderr, "%s: %s\n", who, withProgram(oneLine(ue.msg), program))
 		return ExitUsage
 	}
-	fmt.Fprintf(stderr, "maildoctor %s: internal error: %s\n", oneLine(cmd), oneLine(err.Error()))
+	fmt.Fprintf(stderr, "%s: internal error: %s\n", who, oneLine(err.Error()))
 	return ExitInternal
 }
 

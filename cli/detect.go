@@ -158,7 +158,7 @@ func renderClient(w io.Writer, c *clients.Client, t func(string, ...string) stri
 	}
 	fmt.Fprintln(w, "  "+one(head))
 	if c.Path != "" {
-		fmt.Fprintln(w, "       "+one(c.Path))
+		fmt.Fprintln(w, "       "+one(nativePath(c.Path)))
 	}
 	renderFindings(w, "     ", c.Findings)
 	if len(c.Accounts) == 0 && !hasStoreFinding(c.Findings) {

@@ -200,7 +200,7 @@ func (fx *fixer) detect(email string) (*system.Info, []found) {
 // plan asks fix/advise for the plan of email, for the program and account
 // fd when given, and localizes it.
 func (fx *fixer) plan(email string, info *system.Info, fd *found) (*plan.Plan, error) {
-	req := advise.Request{Email: email, System: info, Profiles: fx.profiles}
+	req := advise.Request{Email: email, System: info, Profiles: fx.profiles, Program: fx.env.program()}
 	if fd != nil {
 		req.Client, req.Account = fd.client, fd.account
 	}
@@ -237,14 +237,14 @@ func (fx *fixer) plans(email string) error {
 			// An address no plan can be made for (a control character in
 			// a program's settings) must not hide the other accounts.
 			if _, _, err := discover.SplitAddress(list[i].account.Email); err != nil {
-				fmt.Fprintln(fx.env.Stderr, "maildoctor fix: "+one(list[i].client.Name+": "+err.Error()+" (account skipped)"))
+				fmt.Fprintln(fx.env.Stderr, fx.env.program()+" fix: "+one(list[i].client.Name+": "+err.Error()+" (account skipped)"))
 				continue
 			}
 		}
 		p, err := fx.plan(list[i].account.Email, info, &list[i])
 		var none *noServersError
 		if email == "" && errors.As(err, &none) {
-			fmt.Fprintln(fx.env.Stderr, "maildoctor fix: "+none.Error())
+			fmt.Fprintln(fx.env.Stderr, fx.env.program()+" fix: "+none.Error())
 			continue
 		}
 		if err != nil {
@@ -254,7 +254,7 @@ func (fx *fixer) plans(email string) error {
 	}
 	if len(list) == 0 {
 		if email == "" {
-			return usagef("%s", fx.tr.T("fix.cli.none_detected", nil))
+			return usagef("%s", fx.tr.T("fix.cli.none_detected", map[string]string{"program": fx.env.program()}))
 		}
 		p, err := fx.plan(email, info, nil)
 		if err != nil {
@@ -263,7 +263,7 @@ func (fx *fixer) plans(email string) error {
 		plans = append(plans, p)
 	}
 	if len(plans) == 0 {
-		return usagef("%s", fx.tr.T("fix.cli.none_detected", nil))
+		return usagef("%s", fx.tr.T("fix.cli.none_detected", map[string]string{"program": fx.env.program()}))
 	}
 	if fx.flags.json {
 		if err := writeJSON(fx.env.Stdout, struct {
@@ -276,7 +276,7 @@ func (fx *fixer) plans(email string) error {
 			if i > 0 {
 				fmt.Fprintln(fx.env.Stdout)
 			}
-			renderPlan(fx.env.Stdout, p, fx.tr)
+			renderPlan(fx.env.Stdout, p, fx.tr, fx.env.program())
 		}
 	}
 	for _, p := range plans {
@@ -305,7 +305,7 @@ func writeJSON(w io.Writer, v interface{}) error {
 // renderPlan writes a plan as the customer reads it: the verdict, then
 // each section with its steps (the change numbered), then the settings
 // card to keep.
-func renderPlan(w io.Writer, p *plan.Plan, tr i18n.Translator) {
+func renderPlan(w io.Writer, p *plan.Plan, tr i18n.Translator, program string) {
 	fmt.Fprintln(w, tr.T("fix.cli.heading", map[string]string{"email": p.Email}))
 	if p.Current != nil {
 		fmt.Fprintln(w, tr.T("fix.cli.program", map[string]string{"client": one(p.ClientName), "version": one(p.Version)}))
@@ -325,7 +325,7 @@ func renderPlan(w io.Writer, p *plan.Plan, tr i18n.Translator) {
 	fmt.Fprintln(w)
 	fmt.Fprint(w, export.Card(p.Settings, tr))
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, tr.T("fix.cli.exports", map[string]string{"email": p.Email}))
+	fmt.Fprintln(w, tr.T("fix.cli.exports", map[string]string{"email": p.Email, "program": program}))
 }
 
 // automatic lists the detected accounts of email that fix/apply can
@@ -344,7 +344,7 @@ func (fx *fixer) automatic(email string) ([]*plan.Plan, error) {
 		out = append(out, p)
 	}
 	if len(out) == 0 {
-		return nil, usagef("%s", fx.tr.T("fix.apply.not_found", map[string]string{"email": email}))
+		return nil, usagef("%s", fx.tr.T("fix.apply.not_found", map[string]string{"email": email, "program": fx.env.program()}))
 	}
 	return out, nil
 }
@@ -389,8 +389,8 @@ func (fx *fixer) apply(email string) error {
 
 func (fx *fixer) renderApply(p *plan.Plan, res *apply.Result) {
 	w := fx.env.Stdout
-	args := map[string]string{"client": p.ClientName, "email": p.Email, "file": res.File,
-		"backup": res.Backup, "count": strconv.Itoa(len(res.Changes))}
+	args := map[string]string{"client": p.ClientName, "email": p.Email, "file": nativePath(res.File),
+		"backup": nativePath(res.Backup), "count": strconv.Itoa(len(res.Changes)), "program": fx.env.program()}
 	switch {
 	case len(res.Changes) == 0:
 		fmt.Fprintln(w, fx.tr.T("fix.apply.nothing", args))
@@ -473,7 +473,7 @@ func (fx *fixer) undo(email string) error {
 				key = "fix.undo.done_key"
 			}
 			fmt.Fprintln(fx.env.Stdout, fx.tr.T(key, map[string]string{
-				"file": res.File, "backup": res.Restored, "saved": res.Saved}))
+				"file": nativePath(res.File), "backup": nativePath(res.Restored), "saved": nativePath(res.Saved)}))
 		}
 	}
 	if len(results) == 0 {

@@ -70,7 +70,7 @@ func (fx *fixer) tls12Here() error {
 	if fx.flags.json {
 		return writeJSON(fx.env.Stdout, res)
 	}
-	args := map[string]string{"backup": res.Backup, "count": strconv.Itoa(len(res.Changes))}
+	args := map[string]string{"backup": nativePath(res.Backup), "count": strconv.Itoa(len(res.Changes)), "program": fx.env.program()}
 	switch {
 	case len(res.Changes) == 0:
 		fmt.Fprintln(fx.env.Stdout, fx.tr.T("fix.tls12.already", nil))
@@ -153,7 +153,7 @@ func (fx *fixer) tls12Elevated() error {
 		fmt.Fprintln(fx.env.Stderr, fx.tr.T("fix.tls12.failed", map[string]string{"reason": res.Changes[0].Key + " is still " + res.Changes[0].From}))
 		return errProblems
 	}
-	fmt.Fprintln(fx.env.Stdout, fx.tr.T("fix.tls12.done_elevated", nil))
+	fmt.Fprintln(fx.env.Stdout, fx.tr.T("fix.tls12.done_elevated", map[string]string{"program": fx.env.program()}))
 	return nil
 }
 

@@ -59,35 +59,33 @@ func describe(tr i18n.Translator, c command) string {
 	return tr.T(key, nil)
 }
 
-// writeHelp prints every command with its one line, in tr's language.
-func writeHelp(w io.Writer, tr i18n.Translator) {
+// writeHelp prints every command with its one line, in tr's language,
+// named as program.
+func writeHelp(w io.Writer, tr i18n.Translator, program string) {
 	fmt.Fprintln(w, tr.T("cli.help.intro", nil))
 	fmt.Fprintln(w)
 	width := 0
 	for _, c := range commands {
-		if n := len(helpName(c)); n > width {
+		if n := len(helpName(c, program)); n > width {
 			width = n
 		}
 	}
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-*s  %s\n", width, helpName(c), describe(tr, c))
+		fmt.Fprintf(w, "  %-*s  %s\n", width, helpName(c, program), describe(tr, c))
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, tr.T("cli.help.more", nil))
+	fmt.Fprintln(w, tr.T("cli.help.more", map[string]string{"program": program}))
 }
 
-func helpName(c command) string {
-	if c.name == "" {
-		return "maildoctor"
-	}
-	return "maildoctor " + c.name
+func helpName(c command, program string) string {
+	return strings.TrimSpace(program + " " + c.name)
 }
 
 // writeCommandHelp prints one command's description and synopsis.
-func writeCommandHelp(w io.Writer, tr i18n.Translator, c command) {
-	fmt.Fprintf(w, "%s: %s\n", helpName(c), describe(tr, c))
+func writeCommandHelp(w io.Writer, tr i18n.Translator, c command, program string) {
+	fmt.Fprintf(w, "%s: %s\n", helpName(c, program), describe(tr, c))
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "  "+c.synopsis)
+	fmt.Fprintln(w, "  "+withProgram(c.synopsis, program))
 }
 
 // WantsHelp reports whether a command's arguments ask for its help (before
@@ -125,14 +123,14 @@ func runHelp(name string, args []string, env Env) error {
 		return err
 	}
 	if name == "" {
-		writeHelp(env.Stdout, tr)
+		writeHelp(env.Stdout, tr, env.program())
 		return nil
 	}
 	c, ok := findCommand(name)
 	if !ok {
 		return usagef("unknown command %q (try: maildoctor help)", name)
 	}
-	writeCommandHelp(env.Stdout, tr, c)
+	writeCommandHelp(env.Stdout, tr, c, env.program())
 	return nil
 }
 
@@ -141,8 +139,8 @@ func runHelp(name string, args []string, env Env) error {
 func NoDisplay(env Env) {
 	tr, err := translator("", env)
 	if err != nil {
-		fmt.Fprintln(env.Stderr, "maildoctor: no graphical display here; the command line works: maildoctor help")
+		fmt.Fprintf(env.Stderr, "%s: no graphical display here; the command line works: %s help\n", env.program(), env.program())
 		return
 	}
-	fmt.Fprintln(env.Stderr, oneLine(tr.T("cli.no_display", nil)))
+	fmt.Fprintln(env.Stderr, oneLine(tr.T("cli.no_display", map[string]string{"program": env.program()})))
 }

@@ -25,13 +25,13 @@ func TestHelpListsEveryCommand(t *testing.T) {
 		}
 		tr := cat.For(lang)
 		for _, c := range commands {
-			line := helpName(c) + " "
+			line := helpName(c, defaultProgram) + " "
 			if !strings.Contains(out, line) {
-				t.Errorf("%s: help does not list %q:\n%s", lang, helpName(c), out)
+				t.Errorf("%s: help does not list %q:\n%s", lang, helpName(c, defaultProgram), out)
 			}
 			desc := describe(tr, c)
 			if strings.HasPrefix(desc, "cli.help.") || !strings.Contains(out, desc) {
-				t.Errorf("%s: %q has no description (%q):\n%s", lang, helpName(c), desc, out)
+				t.Errorf("%s: %q has no description (%q):\n%s", lang, helpName(c, defaultProgram), desc, out)
 			}
 		}
 	}
@@ -39,7 +39,7 @@ func TestHelpListsEveryCommand(t *testing.T) {
 	en := cat.For("en")
 	for _, c := range commands {
 		if describe(it, c) == describe(en, c) {
-			t.Errorf("%q: the Italian description is the English one", helpName(c))
+			t.Errorf("%q: the Italian description is the English one", helpName(c, defaultProgram))
 		}
 	}
 }

@@ -34,6 +34,9 @@ type Request struct {
 	// Compat is detect/compat's verdict for Client on System, if known.
 	Compat   string
 	Profiles []*discover.Profile
+	// Program is the command the steps tell the user to type; empty
+	// means "maildoctor".
+	Program string
 }
 
 // Options are the network parts; the zero value uses the system's.
@@ -54,7 +57,7 @@ func (e *NoServersError) Error() string {
 // Plan makes the plan for req. The plan's texts are not localized yet
 // (plan.Localize).
 func Plan(ctx context.Context, req Request, opt Options) (*plan.Plan, error) {
-	in := plan.Input{Email: req.Email, System: req.System, Client: req.Client, Account: req.Account, Compat: req.Compat}
+	in := plan.Input{Email: req.Email, System: req.System, Client: req.Client, Account: req.Account, Compat: req.Compat, Program: req.Program}
 	profileWeb, err := servers(ctx, req, opt, &in)
 	if err != nil {
 		return nil, err

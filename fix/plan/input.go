@@ -41,6 +41,17 @@ type Input struct {
 	// Findings are those of the check (per endpoint) and of detect (per
 	// program and account).
 	Findings []finding.Finding
+	// Program is the command a step tells the user to type
+	// ("maildoctor-legacy fix --apply …"); empty means "maildoctor".
+	Program string
+}
+
+// program is the command name the steps use.
+func (in Input) program() string {
+	if in.Program == "" {
+		return "maildoctor"
+	}
+	return in.Program
 }
 
 // windowsVersion returns the NT major and minor version ("6.1" is

@@ -291,7 +291,7 @@ func (b *builder) hostname() []Step {
 func (b *builder) change() []Step {
 	var out []Step
 	if b.p.Card.Automatic() && b.in.Account != nil && b.p.Status == StatusChange {
-		out = append(out, step("fix.automatic"))
+		out = append(out, step("fix.automatic", "program", b.in.program()))
 	}
 	out = append(out, b.clientStep("open"))
 	if in := b.p.Incoming; in != nil {
