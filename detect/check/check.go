@@ -47,6 +47,11 @@ type Options struct {
 	// Progress, if set, hears about every finished step, from several
 	// goroutines at once.
 	Progress func(server.Endpoint, probe.Step)
+	// EarlyVerdict, if set, hears the account's verdict once, before Run
+	// returns, as soon as it can no longer change: every login is done
+	// and what still runs are version sweeps of endpoints that agreed
+	// TLS 1.2 or newer, which can add only information (decided).
+	EarlyVerdict func(verdict string)
 }
 
 // Discovery is the part of the report that says where the servers came
@@ -116,15 +121,23 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 	if opt.Resolver != nil {
 		popt.Resolver = opt.Resolver
 	}
-	var logins []finding.Finding
-	rep.Endpoints, logins = probeAndLogin(ctx, servers, opt, popt)
+	runs, logins := probeAndLogin(ctx, servers, opt, popt)
 	global = append(global, logins...)
-	global = append(global, crossFindings(rep.Endpoints, opt.Manual)...)
+	facts := decided(runs)
+	global = append(global, crossFindings(facts, opt.Manual)...)
 	// The clock, not ctx.Err: steps that end at the deadline may return a
-	// moment before the context's own timer marks it done.
+	// moment before the context's own timer marks it done. It is read
+	// once the verdict's facts are in: a version sweep the deadline cuts
+	// after that loses versions as one its own timeout cuts does, and
+	// says so in the versions list, not in the verdict.
 	if !time.Now().Before(deadline) {
 		global = append(global, finding.New(finding.CheckDeadline, finding.Warn, "", "seconds", strconv.Itoa(int(opt.deadline().Seconds()))))
 	}
+	if opt.EarlyVerdict != nil {
+		settleClosedStartTLS(facts)
+		opt.EarlyVerdict(verdict(collect(facts, global)))
+	}
+	rep.Endpoints = waitAll(runs)
 	settleClosedStartTLS(rep.Endpoints)
 	rep.Findings = collect(rep.Endpoints, global)
 	rep.Verdict = verdict(rep.Findings)
@@ -183,23 +196,47 @@ func hasProtocolSecurity(list []discover.Server, p server.Protocol, s server.Sec
 	return false
 }
 
-// probeAndLogin probes every endpoint at once and returns the results in
-// the order of servers, with the findings of the logins. The logins do
-// not wait for every probe: each starts as soon as the handshakes that
-// decide where it goes are judged (loginAll), not when their version
-// sweeps end.
-func probeAndLogin(ctx context.Context, servers []discover.Server, opt Options, popt probe.Options) ([]*probe.Result, []finding.Finding) {
+// probeAndLogin probes every endpoint at once, in the order of servers,
+// and makes the logins; it returns once the logins are done, with their
+// findings, while version sweeps may still run. The logins do not wait
+// for every probe: each starts as soon as the handshakes that decide
+// where it goes are judged (loginAll), not when their version sweeps end.
+func probeAndLogin(ctx context.Context, servers []discover.Server, opt Options, popt probe.Options) ([]*probe.Running, []finding.Finding) {
 	runs := make([]*probe.Running, len(servers))
 	for i, s := range servers {
 		runs[i] = probe.Start(ctx, s.Endpoint, popt)
 	}
 	wait := func(i int) *probe.Result { return runs[i].Early() }
-	fs := loginAll(ctx, servers, wait, opt, popt)
-	out := make([]*probe.Result, len(servers))
+	return runs, loginAll(ctx, servers, wait, opt, popt)
+}
+
+// waitAll waits for every probe, logins folded in.
+func waitAll(runs []*probe.Running) []*probe.Result {
+	out := make([]*probe.Result, len(runs))
 	for i, r := range runs {
 		out[i] = r.Wait()
 	}
-	return out, fs
+	return out
+}
+
+// decided returns, once the logins are done, each endpoint's result as
+// far as the verdict goes, as soon as that can no longer change: a copy
+// taken at the handshake if the endpoint agreed TLS 1.2 or newer (its
+// sweep can then only add tls.no_tls13, an info, and the versions list),
+// else the finished result. Every one is a copy whose findings may be
+// changed without touching the report's.
+func decided(runs []*probe.Running) []*probe.Result {
+	out := make([]*probe.Result, len(runs))
+	for i, run := range runs {
+		r := run.Early()
+		if !r.Sweeping() || !modernTLS(r) {
+			r = run.Wait()
+		}
+		c := *r
+		c.Findings = append([]finding.Finding(nil), r.Findings...)
+		out[i] = &c
+	}
+	return out
 }
 
 func verdict(fs []finding.Finding) string {

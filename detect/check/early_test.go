@@ -2,14 +2,19 @@ package check
 
 import (
 	"context"
+	"crypto/tls"
+	"net"
 	"sync"
 	"testing"
 	"time"
 
+	"maildoctor.app/maildoctor/detect/finding"
 	"maildoctor.app/maildoctor/detect/probe"
 	"maildoctor.app/maildoctor/detect/server"
 	"maildoctor.app/maildoctor/internal/dovecottest"
+	"maildoctor.app/maildoctor/internal/fakemail"
 	"maildoctor.app/maildoctor/internal/latency"
+	"maildoctor.app/maildoctor/internal/testpki"
 )
 
 // events records a check's progress in the order it was reported.
@@ -75,6 +80,7 @@ func TestLoginDoesNotWaitForASilentSweep(t *testing.T) {
 		Progress: func(ep server.Endpoint, st probe.Step) {
 			ev.add(ep.Addr() + " " + string(ep.Security) + " " + st.Name)
 		},
+		EarlyVerdict: func(v string) { ev.add("verdict " + v) },
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -89,10 +95,48 @@ func TestLoginDoesNotWaitForASilentSweep(t *testing.T) {
 			t.Errorf("login on %s reported at event %d, the first sweep ended at event %d: the login waited for the sweep", port, login, sweepEnd)
 		}
 	}
+	// The account's verdict does not wait for the sweeps either, and it
+	// is the report's.
+	if v := ev.index("verdict " + rep.Verdict); v < 0 || v > sweepEnd {
+		t.Errorf("verdict %s reported at event %d, the first sweep ended at event %d", rep.Verdict, v, sweepEnd)
+	}
 	if t.Failed() {
 		t.Logf("events: %q", ev.list)
 	}
 	if got := factsOf(rep); got != want {
 		t.Errorf("with silent old hellos\n%s\nwant (plain line)\n%s", got, want)
+	}
+}
+
+// TestEarlyVerdictWaitsForADecidingSweep: on a server whose best TLS is
+// 1.1 only the sweep can tell (tls.legacy_only, a failure), so the early
+// verdict waits for it and is the report's.
+func TestEarlyVerdictWaitsForADecidingSweep(t *testing.T) {
+	ca := testpki.NewCA(t, "Mail Doctor Test Root")
+	const host = "old.example.test"
+	cfg := &tls.Config{
+		Certificates: []tls.Certificate{ca.Leaf(t, testpki.LeafOptions{Names: []string{host}}).TLSCertificate(t)},
+		MinVersion:   tls.VersionTLS10,
+		MaxVersion:   tls.VersionTLS11,
+	}
+	logins := &fakemail.Counter{}
+	addr := fakemail.StandardPorts(t, map[int]func(net.Conn){993: fakeIMAPS(cfg, logins)})
+	var early []string
+	rep, err := Run(context.Background(), Options{
+		Email: testUser, HTTP: offline,
+		Manual:       map[server.Protocol]string{server.IMAP: host + ":993"},
+		Resolve:      map[string]string{host: addr},
+		Timeout:      3 * time.Second,
+		Roots:        ca.Pool(),
+		EarlyVerdict: func(v string) { early = append(early, v) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !finding.Has(rep.Findings, finding.TLSLegacyOnly) || rep.Verdict != VerdictFail {
+		t.Fatalf("verdict %s, findings %v: want tls.legacy_only and fail", rep.Verdict, findingIDs(rep.Findings))
+	}
+	if len(early) != 1 || early[0] != rep.Verdict {
+		t.Errorf("early verdicts %q, the report's is %s", early, rep.Verdict)
 	}
 }

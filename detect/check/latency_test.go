@@ -16,19 +16,25 @@ import (
 // mailPorts are the six standard ports the test Dovecot listens on.
 var mailPorts = []int{143, 993, 110, 995, 587, 465}
 
-// runVia runs the check of s through a latency proxy.
+// runVia runs the check of s through a latency proxy. The early verdict
+// must be the report's.
 func (s setup) runVia(t testing.TB, p *latency.Proxy, password *string) *Report {
 	t.Helper()
+	var early []string
 	rep, err := Run(context.Background(), Options{
-		Email:    testUser,
-		Password: password,
-		Manual:   map[server.Protocol]string{server.IMAP: mailHost, server.POP3: mailHost, server.SMTP: mailHost},
-		Resolve:  map[string]string{mailHost: p.Addr},
-		Timeout:  10 * time.Second,
-		Roots:    s.ca.Pool(),
+		Email:        testUser,
+		Password:     password,
+		Manual:       map[server.Protocol]string{server.IMAP: mailHost, server.POP3: mailHost, server.SMTP: mailHost},
+		Resolve:      map[string]string{mailHost: p.Addr},
+		Timeout:      10 * time.Second,
+		Roots:        s.ca.Pool(),
+		EarlyVerdict: func(v string) { early = append(early, v) },
 	})
 	if err != nil {
 		t.Fatalf("Run: %v", err)
+	}
+	if len(early) != 1 || early[0] != rep.Verdict {
+		t.Errorf("early verdicts %q, the report's is %s", early, rep.Verdict)
 	}
 	return rep
 }
