@@ -30,6 +30,9 @@ import (
 type fixFlags struct {
 	json, apply, undo, dryRun bool
 	enableTLS12               bool
+	// list and entry go with --undo: the backups' list, one by number.
+	list  bool
+	entry int
 	export, out, lang         string
 	profile                   string
 }
@@ -46,6 +49,8 @@ func parseFix(args []string) (email string, f fixFlags, err error) {
 	fs.BoolVar(&f.undo, "undo", false, "")
 	fs.BoolVar(&f.dryRun, "dry-run", false, "")
 	fs.BoolVar(&f.enableTLS12, "enable-tls12", false, "")
+	fs.BoolVar(&f.list, "list", false, "")
+	fs.IntVar(&f.entry, "entry", 0, "")
 	fs.StringVar(&f.export, "export", "", "")
 	fs.StringVar(&f.out, "o", "", "")
 	fs.StringVar(&f.lang, "lang", "", "")
@@ -79,6 +84,15 @@ func checkFixFlags(email string, f fixFlags) error {
 		return usagef("use only one of --apply, --undo, --export and --enable-tls12")
 	case f.enableTLS12 && email != "":
 		return usagef("--enable-tls12 is for the whole computer: give no e-mail address")
+	case (f.list || f.entry != 0) && (!f.undo || f.enableTLS12):
+		return usagef("--list and --entry go with --undo")
+	case f.list && f.entry != 0:
+		return usagef("use only one of --list and --entry")
+	case f.entry < 0:
+		return usagef("--entry needs the number that \"fix --undo --list\" shows")
+	case (f.list || f.entry != 0) && email != "":
+		return usagef("--list and --entry need no e-mail address")
+	case f.list || f.entry != 0:
 	case modes == 1 && email == "" && !f.enableTLS12:
 		return usagef("--apply, --undo and --export need the e-mail address")
 	case f.dryRun && !f.apply && !(f.enableTLS12 && !f.undo):
@@ -142,6 +156,12 @@ func runFixWith(ctx context.Context, args []string, env Env, deps fixDeps) error
 	fx := &fixer{ctx: ctx, env: env, deps: deps, tr: tr, flags: f}
 	if f.enableTLS12 {
 		return fx.tls12()
+	}
+	switch {
+	case f.list:
+		return fx.listBackups()
+	case f.entry != 0:
+		return fx.undoEntry(f.entry)
 	}
 	if f.undo {
 		// An undo needs nothing but its backup: a --profile given out of
@@ -412,28 +432,24 @@ func (fx *fixer) renderApply(p *plan.Plan, res *apply.Result) {
 }
 
 // applyError turns the refusals a customer can act on into one clear,
-// translated line and exit code 1; the rest stays an internal error.
+// translated line (the same words as the app's, apply.Message) and exit
+// code 1; "nothing to undo" is exit 2; the rest stays an internal error.
 func (fx *fixer) applyError(p *plan.Plan, err error) error {
-	args := map[string]string{"client": p.ClientName, "email": p.Email}
-	var running *apply.RunningError
-	var write *apply.WriteError
-	switch {
-	case errors.As(err, &running), errors.Is(err, apply.ErrUnknownRunning):
-		fmt.Fprintln(fx.env.Stderr, fx.tr.T("fix.apply.running", args))
-	case errors.As(err, &write):
-		args["reason"] = write.Err.Error()
-		key := "fix.apply.failed"
-		if apply.IsRegistryKey(write.File) {
-			key = "fix.apply.failed_key"
-		}
-		fmt.Fprintln(fx.env.Stderr, fx.tr.T(key, args))
-	case errors.Is(err, apply.ErrNotAutomatic), errors.Is(err, apply.ErrDamaged), errors.Is(err, apply.ErrOverridden):
-		fmt.Fprintln(fx.env.Stderr, fx.tr.T("fix.apply.not_found", args)+" ("+err.Error()+")")
-	case errors.Is(err, apply.ErrNoBackup):
-		return usagef("%s", fx.tr.T("fix.undo.nothing", args))
-	default:
+	key, args, ok := apply.Message(err, p.ClientName)
+	if !ok {
 		return err
 	}
+	if args["file"] != "" {
+		args["file"] = nativePath(args["file"])
+	}
+	args["email"], args["program"] = p.Email, fx.env.program()
+	if errors.Is(err, apply.ErrNoBackup) {
+		return usagef("%s", fx.tr.T("fix.undo.nothing", args))
+	}
+	if errors.Is(err, apply.ErrNoEntry) {
+		return usagef("%s", fx.tr.T(key, args))
+	}
+	fmt.Fprintln(fx.env.Stderr, one(fx.tr.T(key, args)))
 	return errProblems
 }
 

@@ -190,6 +190,7 @@ func TestMessageKeys(t *testing.T) {
 		{ErrUnknownRunning, "apply.error.unknown_running", nil},
 		{&WriteError{File: "/p/prefs.js", Err: errors.New("disk full")}, "apply.error.write", map[string]string{"file": "/p/prefs.js", "reason": "disk full"}},
 		{&WriteError{File: `HKEY_CURRENT_USER\Software\x`, Err: errors.New("denied")}, "apply.error.write_key", map[string]string{"reason": "denied"}},
+		{&WriteError{File: `HKEY_LOCAL_MACHINE\SYSTEM\x`, Err: errors.New("denied")}, "fix.tls12.failed", map[string]string{"reason": "denied"}},
 		{ErrNotAutomatic, "apply.error.not_automatic", nil},
 		{ErrDamaged, "apply.error.damaged", nil},
 		{ErrOverridden, "apply.error.overridden", nil},

@@ -3,6 +3,7 @@ package apply
 import (
 	"errors"
 	"strconv"
+	"strings"
 )
 
 // Message names the translation that tells a customer why a change or an
@@ -40,6 +41,10 @@ func Message(err error, client string) (key string, args map[string]string, ok b
 		return "fix.tls12.not_applicable." + na.Code, args, true
 	case errors.As(err, &write):
 		args["file"], args["reason"] = write.File, write.Err.Error()
+		if strings.HasPrefix(write.File, `HKEY_LOCAL_MACHINE\`) {
+			// Only the TLS 1.2 switch writes there.
+			return "fix.tls12.failed", args, true
+		}
 		if IsRegistryKey(write.File) {
 			return "apply.error.write_key", args, true
 		}
