@@ -31,10 +31,10 @@ type fixFlags struct {
 	json, apply, undo, dryRun bool
 	enableTLS12               bool
 	// list and entry go with --undo: the backups' list, one by number.
-	list  bool
-	entry int
-	export, out, lang         string
-	profile                   string
+	list              bool
+	entry             int
+	export, out, lang string
+	profile           string
 }
 
 // exportKinds are the values of --export ("card" is the plain settings
