@@ -55,10 +55,12 @@ unit:
 	$(GO) test -race -count=1 ./...
 
 # bench: the loopback check, then the same check through a line with 0, 20
-# and 75 ms one-way delay (internal/latency), reported in round trips.
+# and 75 ms one-way delay (internal/latency), reported in round trips, and
+# discovery by autoconfig over https through the same lines.
 bench:
 	$(GO) test -run '^$$' -bench FullCheck -benchtime 20x ./detect/check/
 	$(GO) test -run '^$$' -bench CheckLatency -benchtime 3x ./detect/check/
+	$(GO) test -run '^$$' -bench DiscoverLatency -benchtime 5x ./detect/discover/
 
 # compare-testssl: Debian's testssl.sh -p on one implicit-TLS port of the
 # test Dovecot and the full check, through the same 20 ms one-way line in
@@ -92,7 +94,7 @@ size-check:
 	scripts/dist-size.sh dist
 
 test-dist: dist
-	MAILDOCTOR_DIST=$(CURDIR)/dist $(GO) test -count=1 -run 'TestReleaseExes|TestCatchesBareExe' -v ./internal/pecheck/
+	MAILDOCTOR_DIST=$(CURDIR)/dist $(GO) test -count=1 -run 'TestReleaseExes|TestReleaseZips|TestCatchesBareExe' -v ./internal/pecheck/
 	scripts/dist-size.sh dist
 	scripts/test-dist-page.sh dist
 	scripts/test-dist-sign.sh dist

@@ -2,13 +2,18 @@
 # Builds the release files a customer downloads, into dist/ (or $1):
 #   maildoctor.exe                       Windows 10/11, amd64 (current Go)
 #   maildoctor-legacy.exe                Windows 7 SP1 through 11 (Debian's Go 1.19)
-#   maildoctor-windows-amd64.zip         maildoctor.exe, zipped (mail filters drop bare .exe)
-#   maildoctor-legacy-windows-amd64.zip  maildoctor-legacy.exe, zipped
+#   maildoctor-windows-amd64.zip         maildoctor.exe and its console twin maildoctor-cli.exe
+#                                        (mail filters drop bare .exe)
+#   maildoctor-legacy-windows-amd64.zip  maildoctor-legacy.exe and maildoctor-legacy-cli.exe
 #   maildoctor-linux-amd64.tar.xz        binary, .desktop (maildoctor:// links), icon, install.sh
 #   compat.html                          the compatibility table, once "compat --table" has HTML
 #   index.html                           the download page: the right file for each visitor
 #   SHA256SUMS
-# Both .exe files are Authenticode-signed when SIGN_PKCS12 is set
+# The console twins (packaging/windows/clitwin) exist only in the zips:
+# the app's .exe is a GUI-subsystem program, which cmd.exe does not wait
+# for, so its prompt would come back before the output; a twin is a small
+# console program that runs the .exe beside it and waits.
+# Every .exe is Authenticode-signed when SIGN_PKCS12 is set
 # (scripts/dist-sign.sh).
 # Every file is stripped and reproducible: the same commit gives the same
 # bytes (-trimpath, empty build ID, no VCS stamp, archive dates from the
@@ -46,9 +51,10 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 work=$(mktemp -d)
 syso=$root/zz_release_windows_amd64.syso
+twinsyso=$root/packaging/windows/clitwin/zz_release_windows_amd64.syso
 cleanup() {
 	rm -rf "$work"
-	rm -f "$syso"
+	rm -f "$syso" "$twinsyso"
 }
 trap cleanup EXIT
 
@@ -77,13 +83,17 @@ step "windows resources"
 "$GO" run ./packaging/windows/mkico assets/icon.png "$work/maildoctor.ico"
 fv="${version//./,},$build"
 fvd="$version.$build"
-for name in maildoctor maildoctor-legacy; do
+for name in maildoctor maildoctor-legacy maildoctor-cli maildoctor-legacy-cli; do
 	res=$work/res-$name
 	mkdir -p "$res"
 	cp "$work/maildoctor.ico" "$res/maildoctor.ico"
 	sed "s/@FILEVERSION_DOTS@/$fvd/g" packaging/windows/maildoctor.exe.manifest.in >"$res/maildoctor.exe.manifest"
 	desc="Mail Doctor"
-	[ "$name" = maildoctor-legacy ] && desc="Mail Doctor for Windows 7 and 8.1"
+	case $name in
+	maildoctor-legacy) desc="Mail Doctor for Windows 7 and 8.1" ;;
+	maildoctor-cli) desc="Mail Doctor (command line)" ;;
+	maildoctor-legacy-cli) desc="Mail Doctor for Windows 7 and 8.1 (command line)" ;;
+	esac
 	sed -e "s/@FILEVERSION_COMMAS@/$fv/g" -e "s/@VERSION@/$version/g" \
 		-e "s/@COMPANY@/Mail Doctor/g" -e "s/@DESCRIPTION@/$desc/g" \
 		-e "s/@COPYRIGHT@/© $year Mail Doctor/g" -e "s/@FILENAME@/$name.exe/g" \
@@ -111,6 +121,16 @@ winbuild maildoctor "$GO"
 step "windows amd64 legacy (Go 1.19)"
 GOTOOLCHAIN=local GOFLAGS=-mod=mod winbuild maildoctor-legacy "$GO119"
 
+# The console twins: no Fyne, no cgo, 1.6 MB. Both from Go 1.19, so the
+# same small program starts on Windows 7 and can be tested under Wine.
+step "windows console twins (Go 1.19)"
+for name in maildoctor-cli maildoctor-legacy-cli; do
+	cp "$work/$name.syso" "$twinsyso"
+	GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0 GOOS=windows GOARCH=amd64 "$GO119" build \
+		-trimpath -buildvcs=false -ldflags "-s -w -buildid=" -o "$work/$name.exe" ./packaging/windows/clitwin
+	rm -f "$twinsyso"
+done
+
 # --- Authenticode signature -------------------------------------------------
 # With the provider's certificate (SIGN_PKCS12 or SIGN_PKCS11_*, SIGN_PASSWORD,
 # optional SIGN_TIMESTAMP_URL: scripts/dist-sign.sh) both .exe files are
@@ -118,17 +138,18 @@ GOTOOLCHAIN=local GOFLAGS=-mod=mod winbuild maildoctor-legacy "$GO119"
 # they are not.
 step "signing"
 signinfo=$("$GO" run ./packaging/downloadpage -sign-info)
-"$root/scripts/dist-sign.sh" "${signinfo%%$'\n'*}" "${signinfo#*$'\n'}" "$out/maildoctor.exe" "$out/maildoctor-legacy.exe"
+"$root/scripts/dist-sign.sh" "${signinfo%%$'\n'*}" "${signinfo#*$'\n'}" "$out/maildoctor.exe" "$out/maildoctor-legacy.exe" \
+	"$work/maildoctor-cli.exe" "$work/maildoctor-legacy-cli.exe"
 
 # --- zips of the .exe files -----------------------------------------------
 step "zips"
 for name in maildoctor maildoctor-legacy; do
 	z=$work/zip-$name
 	mkdir -p "$z"
-	cp "$out/$name.exe" "$z/"
-	touch -d "@$SOURCE_DATE_EPOCH" "$z/$name.exe"
+	cp "$out/$name.exe" "$work/$name-cli.exe" "$z/"
+	touch -d "@$SOURCE_DATE_EPOCH" "$z/$name.exe" "$z/$name-cli.exe"
 	# -X: no uid/gid or extended times; TZ=UTC: the DOS date is local time.
-	(cd "$z" && TZ=UTC zip -q -X -9 "$out/$name-windows-amd64.zip" "$name.exe")
+	(cd "$z" && TZ=UTC zip -q -X -9 "$out/$name-windows-amd64.zip" "$name.exe" "$name-cli.exe")
 done
 
 # --- the compatibility table as a web page --------------------------------

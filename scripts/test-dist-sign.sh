@@ -8,7 +8,8 @@
 #    with SIGN_PKCS12/SIGN_PASSWORD set: both .exe files must be signed
 #    (SHA-256, the profile's product name and URL) and verify with
 #    osslsigncode against the test root and not against the system's roots;
-#    the zips must hold the signed files and SHA256SUMS must match them.
+#    the zips must hold the signed files (the console twins too) and
+#    SHA256SUMS must match them.
 # 2b. The same certificate's key in a PKCS#11 token (SoftHSM), as a real
 #    certificate's key lives in a USB token or HSM: scripts/dist-sign.sh
 #    signs a copy of the legacy .exe through SIGN_PKCS11_*, and it verifies.
@@ -87,6 +88,13 @@ for exe in maildoctor.exe maildoctor-legacy.exe; do
 	else
 		fail "$base-windows-amd64.zip does not hold the signed $exe"
 	fi
+	# The console twin lives only in the zip, signed like the app.
+	unzip -p "$signed/$base-windows-amd64.zip" "$base-cli.exe" >"$work/twin.exe"
+	if osslsigncode verify -CAfile "$work/cert/ca.pem" -in "$work/twin.exe" 2>&1 | grep -q "Signature verification: ok"; then
+		pass "$base-windows-amd64.zip: $base-cli.exe is signed and verifies"
+	else
+		fail "$base-windows-amd64.zip: $base-cli.exe is not signed"
+	fi
 done
 if (cd "$signed" && sha256sum --quiet -c SHA256SUMS) && grep -q " maildoctor.exe$" "$signed/SHA256SUMS" &&
 	grep -q " index.html$" "$signed/SHA256SUMS"; then
@@ -126,7 +134,7 @@ fi
 unset SOFTHSM2_CONF
 
 # --- 3. PE checks and Wine on the signed files ------------------------------------
-if MAILDOCTOR_DIST=$signed "$GO" test -count=1 -run 'TestReleaseExes' ./internal/pecheck/ >"$work/pe.log" 2>&1; then
+if MAILDOCTOR_DIST=$signed "$GO" test -count=1 -run 'TestReleaseExes|TestReleaseZips' ./internal/pecheck/ >"$work/pe.log" 2>&1; then
 	pass "signed: PE checks (internal/pecheck)"
 else
 	cat "$work/pe.log"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Starts the legacy .exe the way a Windows 7 customer would, under Wine with
 # a Windows 7 prefix: the command line (output reaches the caller, exit
-# codes hold) and the window itself, with a screenshot to look at.
+# codes hold, hints name the file as it is called), the console twin from
+# the zip (maildoctor-legacy-cli.exe, which cmd.exe waits for), and the
+# window itself, with a screenshot to look at.
 #   scripts/test-dist-wine.sh [DIST]     default dist/; writes DIST/wine-win7.png
 # Only the legacy (Go 1.19) .exe: Wine 8 cannot start binaries from Go
 # 1.22+, which need ProcessPrng (shared/DESIGN.md).
@@ -10,7 +12,7 @@ dir=$(cd "${1:-dist}" && pwd)
 exe=$dir/maildoctor-legacy.exe
 [ -f "$exe" ] || { echo "missing $exe: run make dist first" >&2; exit 1; }
 
-"$(dirname "$0")/install-deps.sh" wine x11-utils
+"$(dirname "$0")/install-deps.sh" wine x11-utils unzip
 
 work=$(mktemp -d)
 # A throwaway prefix: nothing of a developer's own Wine is touched.
@@ -44,20 +46,23 @@ wineserver -w
 pass "Windows 7 prefix ready ($((SECONDS - t0)) s)"
 
 # run NAME ARGS…: the .exe's stdout, stderr and exit code into $work/NAME.*
-run() {
-	local name=$1
-	shift
+# (runexe: of another .exe).
+runexe() {
+	local bin=$1 name=$2
+	shift 2
 	set +e
-	wine "$exe" "$@" >"$work/$name.out" 2>"$work/$name.err" </dev/null
+	wine "$bin" "$@" >"$work/$name.out" 2>"$work/$name.err" </dev/null
 	echo $? >"$work/$name.rc"
 	set -e
 }
+run() { runexe "$exe" "$@"; }
 rc() { cat "$work/$1.rc"; }
 not_yet() { [ "$(rc "$1")" = 2 ] && grep -q "not available" "$work/$1.err"; }
 
+# The hints name the file the customer has, not a "maildoctor" they do not.
 run help help
-if [ "$(rc help)" = 0 ] && grep -q "maildoctor check" "$work/help.out"; then
-	pass "help: usage on stdout, exit 0"
+if [ "$(rc help)" = 0 ] && grep -q "maildoctor-legacy check" "$work/help.out"; then
+	pass "help: usage on stdout naming maildoctor-legacy, exit 0"
 else
 	fail "help: exit $(rc help), stdout: $(head -c 300 "$work/help.out")"
 fi
@@ -67,6 +72,32 @@ if [ "$(rc bad)" = 2 ] && grep -q "missing the e-mail address" "$work/bad.err"; 
 	pass "check without an address: one line on stderr, exit 2"
 else
 	fail "check without an address: exit $(rc bad), stderr: $(head -c 300 "$work/bad.err")"
+fi
+
+# The console twin, as unpacked from the zip: it runs the .exe beside it,
+# waits (cmd.exe's prompt comes back after the output) and passes its exit
+# code; both then send console users to the twin.
+unz=$work/unzipped
+mkdir -p "$unz"
+unzip -q "$dir/maildoctor-legacy-windows-amd64.zip" -d "$unz"
+twin=$unz/maildoctor-legacy-cli.exe
+runexe "$twin" twin-help help
+if [ "$(rc twin-help)" = 0 ] && grep -q "maildoctor-legacy-cli check" "$work/twin-help.out"; then
+	pass "maildoctor-legacy-cli.exe help: output through the twin, naming it, exit 0"
+else
+	fail "maildoctor-legacy-cli.exe help: exit $(rc twin-help), stdout: $(head -c 300 "$work/twin-help.out") stderr: $(head -c 300 "$work/twin-help.err")"
+fi
+runexe "$twin" twin-bad check
+if [ "$(rc twin-bad)" = 2 ] && grep -q "^maildoctor-legacy-cli check: missing the e-mail address" "$work/twin-bad.err"; then
+	pass "maildoctor-legacy-cli.exe check: the app's exit code 2 and its line on stderr"
+else
+	fail "maildoctor-legacy-cli.exe check: exit $(rc twin-bad), stderr: $(head -c 300 "$work/twin-bad.err")"
+fi
+runexe "$unz/maildoctor-legacy.exe" gui-hint frobnicate
+if [ "$(rc gui-hint)" = 2 ] && grep -q "try: maildoctor-legacy-cli help" "$work/gui-hint.err"; then
+	pass "maildoctor-legacy.exe beside its twin: the hint sends console users to maildoctor-legacy-cli"
+else
+	fail "maildoctor-legacy.exe beside its twin: exit $(rc gui-hint), stderr: $(head -c 300 "$work/gui-hint.err")"
 fi
 
 # DETECT: "detect" arrives with its own issue; until then it answers

@@ -155,7 +155,7 @@ func offline(t *testing.T) *web {
 
 // testCert makes a self-signed certificate for hosts and a pool that
 // trusts it: no test needs InsecureSkipVerify.
-func testCert(t *testing.T, hosts []string) (tls.Certificate, *x509.CertPool) {
+func testCert(t testing.TB, hosts []string) (tls.Certificate, *x509.CertPool) {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {

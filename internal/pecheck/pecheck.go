@@ -404,16 +404,23 @@ type Want struct {
 	Filename string
 	// IconSizes must all be in the first icon group.
 	IconSizes []int
+	// Console: the file is a console twin (maildoctor-cli.exe), which
+	// cmd.exe waits for, instead of the GUI program.
+	Console bool
 }
 
 // Problems lists, in words, every way the file falls short of want; none
-// means it is a releasable Windows GUI program.
+// means it is a releasable Windows program (GUI, or console for a twin).
 func (info *Info) Problems(want Want) []string {
 	var p []string
 	if info.Machine != pe.IMAGE_FILE_MACHINE_AMD64 {
 		p = append(p, fmt.Sprintf("machine %#x, want amd64", info.Machine))
 	}
-	if info.Subsystem != pe.IMAGE_SUBSYSTEM_WINDOWS_GUI {
+	switch {
+	case want.Console && info.Subsystem != pe.IMAGE_SUBSYSTEM_WINDOWS_CUI:
+		p = append(p, fmt.Sprintf("subsystem %d, want %d (console: cmd.exe waits for its output)",
+			info.Subsystem, pe.IMAGE_SUBSYSTEM_WINDOWS_CUI))
+	case !want.Console && info.Subsystem != pe.IMAGE_SUBSYSTEM_WINDOWS_GUI:
 		p = append(p, fmt.Sprintf("subsystem %d, want %d (GUI: no console window on double-click)",
 			info.Subsystem, pe.IMAGE_SUBSYSTEM_WINDOWS_GUI))
 	}

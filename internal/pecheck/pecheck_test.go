@@ -1,7 +1,9 @@
 package pecheck
 
 import (
+	"archive/zip"
 	"debug/buildinfo"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -72,6 +74,75 @@ func TestReleaseExes(t *testing.T) {
 	}
 }
 
+// TestReleaseZips: each zip holds its .exe and the console twin that
+// cmd.exe waits for (packaging/windows/clitwin), with its own name,
+// version and icon, from Go 1.19 so that it starts on Windows 7.
+func TestReleaseZips(t *testing.T) {
+	dir := distDir(t)
+	version, build := fyneApp(t)
+	for _, app := range []string{"maildoctor", "maildoctor-legacy"} {
+		t.Run(app, func(t *testing.T) {
+			files := unzip(t, filepath.Join(dir, app+"-windows-amd64.zip"))
+			if len(files) != 2 {
+				t.Errorf("the zip holds %d files, want %s.exe and %s-cli.exe", len(files), app, app)
+			}
+			exe, err := os.ReadFile(filepath.Join(dir, app+".exe"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, ok := files[app+".exe"]; !ok || string(got) != string(exe) {
+				t.Errorf("the zip's %s.exe is not the released one", app)
+			}
+			twin := app + "-cli.exe"
+			path := filepath.Join(t.TempDir(), twin)
+			if err := os.WriteFile(path, files[twin], 0o644); err != nil {
+				t.Fatal(err)
+			}
+			info, err := Inspect(path)
+			if err != nil {
+				t.Fatalf("%s: %v", twin, err)
+			}
+			for _, p := range info.Problems(Want{Version: version, Build: build, Filename: twin,
+				IconSizes: []int{16, 32, 48}, Console: true}) {
+				t.Errorf("%s: %s", twin, p)
+			}
+			bi, err := buildinfo.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%s: build info: %v", twin, err)
+			}
+			if !strings.HasPrefix(bi.GoVersion, "go1.19") {
+				t.Errorf("%s built with %s, want Go 1.19 (Windows 7)", twin, bi.GoVersion)
+			}
+			if len(exe) > 0 && len(files[twin]) > len(exe)/4 {
+				t.Errorf("%s is %d bytes: the twin should only start %s.exe", twin, len(files[twin]), app)
+			}
+		})
+	}
+}
+
+func unzip(t *testing.T, path string) map[string][]byte {
+	t.Helper()
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	files := map[string][]byte{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", f.Name, err)
+		}
+		files[f.Name] = b
+	}
+	return files
+}
+
 // checkBuild reads what the Go toolchain recorded: the legacy .exe must
 // come from Go 1.19 (the last that starts on Windows 7/8.1), and both
 // must be stripped, path-free and without VCS stamps, or two builds of
@@ -139,6 +210,11 @@ func TestCatchesBareExe(t *testing.T) {
 		if !strings.Contains(problems, want) {
 			t.Errorf("problems do not mention %q:\n%s", want, problems)
 		}
+	}
+	// The same file passes the subsystem check as a console twin.
+	twin := strings.Join(info.Problems(Want{Version: "0.1.0", Build: 1, Filename: "bare.exe", Console: true}), "\n")
+	if strings.Contains(twin, "subsystem") {
+		t.Errorf("a console .exe fails the console twin's subsystem check:\n%s", twin)
 	}
 	// Not stripped, and with a build ID: what the release checks reject.
 	if info.Symbols == 0 && len(info.DebugSections) == 0 {
