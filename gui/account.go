@@ -44,9 +44,9 @@ type accountState struct {
 type accountScreen struct {
 	u        *UI
 	content  fyne.CanvasObject
-	email    *widget.Entry
-	password *widget.Entry
-	hosts    map[server.Protocol]*widget.Entry
+	email    *entry
+	password *entry
+	hosts    map[server.Protocol]*entry
 	start    *widget.Button
 	stop     *widget.Button
 	status   *widget.Label
@@ -61,13 +61,13 @@ type accountScreen struct {
 }
 
 func newAccountScreen(u *UI) *accountScreen {
-	s := &accountScreen{u: u, rows: map[string]*progressRow{}, hosts: map[server.Protocol]*widget.Entry{}}
-	s.email = widget.NewEntry()
+	s := &accountScreen{u: u, rows: map[string]*progressRow{}, hosts: map[server.Protocol]*entry{}}
+	s.email = u.newEntry()
 	s.email.SetPlaceHolder(u.T("gui.account.email_hint"))
 	s.email.SetText(u.state.email)
 	s.email.OnChanged = func(t string) { u.state.email = t }
 	s.email.OnSubmitted = func(string) { s.run() }
-	s.password = widget.NewPasswordEntry()
+	s.password = u.newPasswordEntry()
 	s.password.SetPlaceHolder(u.T("gui.account.password_hint"))
 	s.password.OnSubmitted = func(string) { s.run() }
 	s.start = widget.NewButtonWithIcon(u.T("gui.account.start"), theme.MediaPlayIcon(), s.run)
@@ -102,7 +102,7 @@ func (s *accountScreen) advancedForm() fyne.CanvasObject {
 	values := map[server.Protocol]*string{server.IMAP: &u.state.imap, server.POP3: &u.state.pop3, server.SMTP: &u.state.smtp}
 	for _, p := range server.Protocols {
 		p := p
-		e := widget.NewEntry()
+		e := u.newEntry()
 		e.SetPlaceHolder(u.T("gui.account.host_hint." + string(p)))
 		e.SetText(*values[p])
 		e.OnChanged = func(t string) { *values[p] = t }

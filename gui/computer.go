@@ -110,7 +110,7 @@ func (s *computerScreen) render() {
 	refresh := widget.NewButtonWithIcon(u.T("gui.computer.refresh"), theme.ViewRefreshIcon(), s.load)
 	objs := []fyne.CanvasObject{container.NewBorder(nil, nil, nil, refresh, s.summary(c))}
 	if c.OS != nil {
-		objs = append(objs, bold(u.Tf("gui.computer.os", "os", osLine(c.OS))), widget.NewLabel(s.tlsLine(c.OS.TLS)))
+		objs = append(objs, bold(u.Tf("gui.computer.os", "os", osLine(c.OS))), wrapped(s.tlsLine(c.OS.TLS)))
 		for _, f := range u.localize(c.OS.Findings) {
 			objs = append(objs, u.findingCard(f, nil))
 		}
@@ -230,7 +230,7 @@ func (s *computerScreen) accountRow(cl *clients.Client, a *clients.Account) fyne
 		details = append(details, wrapped(u.T("gui.computer.account_ok")))
 	}
 	if line := serversLine(u, a); line != "" {
-		details = append(details, widget.NewLabel(safetext.Line(line)))
+		details = append(details, wrapped(safetext.Line(line)))
 	}
 	if !needsChange(a) {
 		// Nothing to do: no button that suggests otherwise.

@@ -21,12 +21,12 @@ func (u *UI) confirm(title, text, ok string, yes func()) {
 			yes()
 		}
 	}, u.win)
-	d.Show()
+	u.showConfirm(d)
 }
 
 // inform shows a message with OK.
 func (u *UI) inform(title, text string) {
-	dialog.NewCustom(title, u.T("gui.dialog.ok"), dialogBody(wrapped(text)), u.win).Show()
+	u.showDialog(dialog.NewCustom(title, u.T("gui.dialog.ok"), dialogBody(wrapped(text)), u.win), nil)
 }
 
 // showError says that something failed, with the error's words.
@@ -50,7 +50,7 @@ func (u *UI) saveFile(name string, data []byte) {
 	d.SetTitleText(u.T("gui.dialog.save_title"))
 	d.SetConfirmText(u.T("gui.dialog.save"))
 	d.SetDismissText(u.T("gui.dialog.cancel"))
-	d.Show()
+	u.showDialog(d, nil)
 }
 
 // dialogBody gives a wrapping text a width, so it wraps into lines

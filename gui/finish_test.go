@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -150,5 +152,140 @@ func TestSentFolderGlossary(t *testing.T) {
 		if title := texts["imap.no_sent_folder.title"]; !strings.Contains(title, `"`+name+`"`) {
 			t.Errorf("%s: the missing-folder finding does not use the glossary name %q: %s", lang, name, title)
 		}
+	}
+}
+
+// At 640×480 every screen fits the window and no button is cut ("→ Co"
+// for "Cosa fare"), in both languages, with results on every screen.
+func TestSmallWindow640x480(t *testing.T) {
+	for _, lang := range []string{"it", "en"} {
+		m := newMachine()
+		fc := &fakeCheck{report: wrongPasswordReport()}
+		u, w := startUI(t, Deps{Check: fc.run, Computer: m.computer, Plan: fakePlan, Fixer: &fakeFixer{m: m}, Lang: lang})
+		w.Resize(fyne.NewSize(640, 480))
+		u.Select(TabAccount)
+		test.Tap(u.account.start)
+		settle(u)
+		for _, tab := range []int{TabComputer, TabAccount, TabFix, TabSupport} {
+			u.Select(tab)
+			settle(u)
+			w.Resize(fyne.NewSize(640, 480))
+			if min := w.Content().MinSize(); min.Width > 640 || min.Height > 480 {
+				t.Errorf("%s tab %d needs %v, more than 640×480", lang, tab, min)
+			}
+			if got := w.Canvas().Size(); got.Width > 640 || got.Height > 480 {
+				t.Errorf("%s tab %d: the window grew to %v", lang, tab, got)
+			}
+			visit(u.tabs.Selected().Content, func(o fyne.CanvasObject) {
+				if b, ok := o.(*widget.Button); ok && b.Visible() && b.Size().Width > 0 && b.Size().Width+0.5 < b.MinSize().Width {
+					t.Errorf("%s tab %d: button %q cut to %v of %v", lang, tab, b.Text, b.Size().Width, b.MinSize().Width)
+				}
+			})
+		}
+	}
+}
+
+// pressKey delivers a key as the desktop driver does: to the focused
+// widget, else to the window.
+func pressKey(w fyne.Window, name fyne.KeyName) {
+	if f := w.Canvas().Focused(); f != nil {
+		f.TypedKey(&fyne.KeyEvent{Name: name})
+	} else if h := w.Canvas().OnTypedKey(); h != nil {
+		h(&fyne.KeyEvent{Name: name})
+	}
+}
+
+// pressShortcut delivers a shortcut as the desktop driver does: a focused
+// widget that takes shortcuts gets it, else the window.
+func pressShortcut(w fyne.Window, key fyne.KeyName, mod fyne.KeyModifier) {
+	sc := &desktop.CustomShortcut{KeyName: key, Modifier: mod}
+	if f, ok := w.Canvas().Focused().(fyne.Shortcutable); ok {
+		f.TypedShortcut(sc)
+		return
+	}
+	w.Canvas().(fyne.Shortcutable).TypedShortcut(sc)
+}
+
+// Ctrl+Tab and Ctrl+Shift+Tab (and Ctrl+PgDn/PgUp) switch tabs, also
+// from inside a text field, which takes every shortcut for itself.
+func TestCtrlTabSwitchesTabs(t *testing.T) {
+	fc := &fakeCheck{report: failingReport()}
+	u, w := newTestUI(t, fc, "it")
+	pressShortcut(w, fyne.KeyTab, fyne.KeyModifierControl)
+	if got := u.tabs.SelectedIndex(); got != TabAccount {
+		t.Fatalf("Ctrl+Tab from the first screen: tab %d", got)
+	}
+	if w.Canvas().Focused() != u.account.email {
+		t.Fatalf("the address is not focused: %T", w.Canvas().Focused())
+	}
+	pressShortcut(w, fyne.KeyTab, fyne.KeyModifierControl)
+	if got := u.tabs.SelectedIndex(); got != TabFix {
+		t.Errorf("Ctrl+Tab in the address field: tab %d, want Fix", got)
+	}
+	pressShortcut(w, fyne.KeyTab, fyne.KeyModifierControl|fyne.KeyModifierShift)
+	pressShortcut(w, fyne.KeyPageUp, fyne.KeyModifierControl)
+	if got := u.tabs.SelectedIndex(); got != TabComputer {
+		t.Errorf("Ctrl+Shift+Tab, Ctrl+PgUp: tab %d, want the first", got)
+	}
+	pressShortcut(w, fyne.KeyPageUp, fyne.KeyModifierControl)
+	if got := u.tabs.SelectedIndex(); got != TabSupport {
+		t.Errorf("Ctrl+PgUp on the first tab: tab %d, want the last", got)
+	}
+}
+
+// Esc cancels a dialog and Enter presses its default button, even with
+// the cursor in a field underneath when it opened.
+func TestEscCancelsEnterConfirms(t *testing.T) {
+	m := newMachine()
+	fx := &fakeFixer{m: m}
+	u := newMachineUI(t, m, fx, "it")
+	w := u.win
+	test.Tap(findButton(u.computerScreen.body, "Cosa fare"))
+	settle(u)
+	fixIt := findButton(u.fix.body, "Correggi per me")
+	test.Tap(fixIt)
+	if w.Canvas().Overlays().Top() == nil {
+		t.Fatal("no confirmation")
+	}
+	pressKey(w, fyne.KeyEscape)
+	settle(u)
+	if w.Canvas().Overlays().Top() != nil || fx.applied != 0 {
+		t.Fatalf("Esc: dialog still open (%v) or applied %d", w.Canvas().Overlays().Top() != nil, fx.applied)
+	}
+	test.Tap(findButton(u.fix.body, "Correggi per me"))
+	pressKey(w, fyne.KeyReturn)
+	settle(u)
+	if fx.applied != 1 {
+		t.Fatalf("Enter did not confirm: applied %d", fx.applied)
+	}
+	// An information box closes with Enter too.
+	u.inform("x", "y")
+	pressKey(w, fyne.KeyReturn)
+	if w.Canvas().Overlays().Top() != nil {
+		t.Error("Enter did not close the information box")
+	}
+}
+
+// A field reached with Tab below the visible area is scrolled into view.
+func TestFocusedFieldScrolledIntoView(t *testing.T) {
+	fc := &fakeCheck{report: failingReport()}
+	u, w := newTestUI(t, fc, "en")
+	w.Resize(fyne.NewSize(640, 480))
+	u.Select(TabSupport)
+	var code *entry
+	visit(u.support.content, func(o fyne.CanvasObject) {
+		if e, ok := o.(*entry); ok && e.MultiLine {
+			code = e
+		}
+	})
+	scroll := u.support.content.(*container.Scroll)
+	d := fyne.CurrentApp().Driver()
+	if y := d.AbsolutePositionForObject(code).Y - d.AbsolutePositionForObject(scroll).Y; y < scroll.Size().Height {
+		t.Fatalf("the code field is already visible (%v < %v): the test needs it below", y, scroll.Size().Height)
+	}
+	w.Canvas().Focus(code)
+	y := d.AbsolutePositionForObject(code).Y - d.AbsolutePositionForObject(scroll).Y
+	if y < 0 || y+code.Size().Height > scroll.Size().Height {
+		t.Errorf("the focused field is at %v..%v of a %v-high view", y, y+code.Size().Height, scroll.Size().Height)
 	}
 }

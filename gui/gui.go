@@ -96,6 +96,7 @@ type UI struct {
 	account        *accountScreen
 	fix            *fixScreen
 	support        *supportScreen
+	keys           keys
 }
 
 // New builds the UI into w and returns it; the window's content is set.
@@ -104,6 +105,7 @@ func New(a fyne.App, w fyne.Window, deps Deps) *UI {
 	u := &UI{app: a, win: w, deps: deps, ctx: ctx, cancel: cancel}
 	u.tr = deps.Catalog.For(deps.Lang)
 	w.SetOnClosed(u.Close)
+	u.bindKeys()
 	u.build(TabComputer)
 	u.computerScreen.load()
 	return u

@@ -127,9 +127,9 @@ func (u *UI) undoLink(before accountState) {
 // texts wrap instead of making a narrow, endless dialog.
 func (u *UI) ask(title string, content []fyne.CanvasObject, answer func(bool)) {
 	body := container.NewVScroll(container.NewVBox(content...))
-	body.SetMinSize(fyne.NewSize(560, 360))
+	body.SetMinSize(fyne.NewSize(560, 300))
 	d := dialog.NewCustomConfirm(title, u.T("gui.link.continue"), u.T("gui.link.cancel"), body, answer, u.win)
-	d.Show()
+	u.showConfirm(d)
 }
 
 // tell shows a message, and details in small print if any, with Close;
@@ -145,7 +145,7 @@ func (u *UI) tell(title, text, details string, next func()) {
 	body.SetMinSize(fyne.NewSize(520, 140))
 	d := dialog.NewCustom(title, u.T("gui.close"), body, u.win)
 	d.SetOnClosed(next)
-	d.Show()
+	u.showDialog(d, nil)
 }
 
 // linkedProfileFor returns the address of the link's provider settings

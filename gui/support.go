@@ -153,9 +153,9 @@ func (s *supportScreen) mailSupport() {
 // without the customer's machine: the agent types both.
 func (s *supportScreen) compatTool() fyne.CanvasObject {
 	u := s.u
-	osEntry := widget.NewEntry()
+	osEntry := u.newEntry()
 	osEntry.SetPlaceHolder(u.T("gui.agent.os_hint"))
-	clientEntry := widget.NewEntry()
+	clientEntry := u.newEntry()
 	clientEntry.SetPlaceHolder(u.T("gui.agent.client_hint"))
 	out := container.NewVBox()
 	ask := func() { out.Objects = s.compatAnswer(osEntry.Text, clientEntry.Text); out.Refresh() }
@@ -209,7 +209,7 @@ func reasonsText(u *UI, v compat.Verdict) string {
 // (in plain text: the code may be forged).
 func (s *supportScreen) codeTool() fyne.CanvasObject {
 	u := s.u
-	entry := widget.NewMultiLineEntry()
+	entry := u.newMultiLineEntry()
 	entry.SetPlaceHolder(u.T("gui.agent.code_hint"))
 	entry.Wrapping = fyne.TextWrapBreak
 	entry.SetMinRowsVisible(3)
@@ -232,8 +232,9 @@ func (s *supportScreen) showCode(code string) {
 	// The code may be forged: its report is shown as plain text
 	// (reportView), never as Markdown.
 	scroll := container.NewVScroll(u.reportView(report.Layout(rep, u.tr)))
-	scroll.SetMinSize(fyne.NewSize(760, 520))
-	dialog.ShowCustom(u.T("gui.agent.code"), u.T("gui.close"), scroll, u.win)
+	// Small enough for a 640×480 screen; the report scrolls.
+	scroll.SetMinSize(fyne.NewSize(560, 300))
+	u.showDialog(dialog.NewCustom(u.T("gui.agent.code"), u.T("gui.close"), scroll, u.win), nil)
 }
 
 func (u *UI) showAbout() {

@@ -39,16 +39,16 @@ func visit(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
 func openCode(t *testing.T, u *UI, w fyne.Window, code string) fyne.CanvasObject {
 	t.Helper()
 	u.Select(TabSupport)
-	var entry *widget.Entry
+	var field *entry
 	visit(u.support.content, func(o fyne.CanvasObject) {
-		if e, ok := o.(*widget.Entry); ok && e.MultiLine && entry == nil {
-			entry = e
+		if e, ok := o.(*entry); ok && e.MultiLine && field == nil {
+			field = e
 		}
 	})
-	if entry == nil {
+	if field == nil {
 		t.Fatal("no entry for the support code")
 	}
-	entry.SetText(code)
+	field.SetText(code)
 	open := findButton(u.support.body, u.T("gui.agent.open_code"))
 	if open == nil {
 		t.Fatal("no button to open the code")
