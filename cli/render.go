@@ -52,7 +52,7 @@ func renderCheck(w io.Writer, rep *check.Report, tr i18n.Translator) {
 		}
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, tr.T("cli.check.verdict."+rep.Verdict, nil))
+	fmt.Fprintln(w, tr.T("cli.check.verdict."+string(rep.Verdict), nil))
 	fmt.Fprintln(w, tr.T("cli.check.elapsed", map[string]string{"ms": strconv.FormatInt(rep.ElapsedMS, 10)}))
 }
 

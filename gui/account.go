@@ -333,7 +333,7 @@ func (s *accountScreen) renderReport() {
 	if sev == finding.Info {
 		sev = finding.OK
 	}
-	verdict := u.T("gui.verdict." + rep.Verdict)
+	verdict := u.T("gui.verdict." + string(rep.Verdict))
 	if startTLSOnly(rep) {
 		// Every login worked over STARTTLS and the secure ports do not
 		// answer at all: it works today, and it is the provider's to fix.

@@ -67,13 +67,6 @@ type Discovery struct {
 	Webmail string             `json:"webmail,omitempty"`
 }
 
-// Verdicts of a whole check.
-const (
-	VerdictOK   = "ok"
-	VerdictWarn = "warn"
-	VerdictFail = "fail"
-)
-
 // Report is the whole outcome of a check. Nothing secret is in it.
 type Report struct {
 	Email     string            `json:"email"`
@@ -81,7 +74,7 @@ type Report struct {
 	Discovery Discovery         `json:"discovery"`
 	Endpoints []*probe.Result   `json:"endpoints"`
 	Findings  []finding.Finding `json:"findings"`
-	Verdict   string            `json:"verdict"`
+	Verdict   Verdict           `json:"verdict"`
 	ElapsedMS int64             `json:"elapsed_ms"`
 }
 
@@ -135,7 +128,7 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 	}
 	if opt.EarlyVerdict != nil {
 		settleClosedStartTLS(facts)
-		opt.EarlyVerdict(verdict(collect(facts, global)))
+		opt.EarlyVerdict(string(verdict(collect(facts, global))))
 	}
 	rep.Endpoints = waitAll(runs)
 	settleClosedStartTLS(rep.Endpoints)
@@ -237,16 +230,6 @@ func decided(runs []*probe.Running) []*probe.Result {
 		out[i] = &c
 	}
 	return out
-}
-
-func verdict(fs []finding.Finding) string {
-	switch finding.Worst(fs) {
-	case finding.Fail:
-		return VerdictFail
-	case finding.Warn:
-		return VerdictWarn
-	}
-	return VerdictOK
 }
 
 // collect gathers every finding once, worst first.

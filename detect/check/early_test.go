@@ -97,7 +97,7 @@ func TestLoginDoesNotWaitForASilentSweep(t *testing.T) {
 	}
 	// The account's verdict does not wait for the sweeps either, and it
 	// is the report's.
-	if v := ev.index("verdict " + rep.Verdict); v < 0 || v > sweepEnd {
+	if v := ev.index("verdict " + string(rep.Verdict)); v < 0 || v > sweepEnd {
 		t.Errorf("verdict %s reported at event %d, the first sweep ended at event %d", rep.Verdict, v, sweepEnd)
 	}
 	if t.Failed() {
@@ -136,7 +136,7 @@ func TestEarlyVerdictWaitsForADecidingSweep(t *testing.T) {
 	if !finding.Has(rep.Findings, finding.TLSLegacyOnly) || rep.Verdict != VerdictFail {
 		t.Fatalf("verdict %s, findings %v: want tls.legacy_only and fail", rep.Verdict, findingIDs(rep.Findings))
 	}
-	if len(early) != 1 || early[0] != rep.Verdict {
+	if len(early) != 1 || early[0] != string(rep.Verdict) {
 		t.Errorf("early verdicts %q, the report's is %s", early, rep.Verdict)
 	}
 }

@@ -33,7 +33,7 @@ func (s setup) runVia(t testing.TB, p *latency.Proxy, password *string) *Report 
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
-	if len(early) != 1 || early[0] != rep.Verdict {
+	if len(early) != 1 || early[0] != string(rep.Verdict) {
 		t.Errorf("early verdicts %q, the report's is %s", early, rep.Verdict)
 	}
 	return rep
@@ -102,6 +102,6 @@ func factsOf(rep *Report) string {
 		lines = append(lines, fmt.Sprintf("%s auth=%s tls=%+v greeting=%q caps=%v mechs=%v account=%s",
 			r.Addr(), r.Auth, r.TLS, r.Greeting, r.Capabilities, r.AuthMechanisms, account))
 	}
-	lines = append(lines, "verdict "+rep.Verdict)
+	lines = append(lines, "verdict "+string(rep.Verdict))
 	return strings.Join(lines, "\n")
 }

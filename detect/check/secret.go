@@ -58,7 +58,7 @@ func scrubbedProgress(progress func(server.Endpoint, probe.Step), forms []string
 // them (secret.ScrubKeeping): a password "fail" must not change the
 // verdict, nor a password "password" unname auth.password_spaces.
 func (r *Report) OwnWords() []*string {
-	out := []*string{&r.Verdict}
+	out := []*string{(*string)(&r.Verdict)}
 	add := func(fs []finding.Finding) {
 		for i := range fs {
 			out = append(out, &fs[i].ID, (*string)(&fs[i].Severity))

@@ -163,9 +163,9 @@ func (l *layout) header(rep *Report) {
 func (l *layout) check(c *check.Report) {
 	switch c.Verdict {
 	case check.VerdictOK, check.VerdictWarn, check.VerdictFail:
-		l.heading(2, l.t("report.verdict."+c.Verdict))
+		l.heading(2, l.t("report.verdict."+string(c.Verdict)))
 	default:
-		l.heading(2, l.t("report.verdict.unknown", "value", raw(c.Verdict)))
+		l.heading(2, l.t("report.verdict.unknown", "value", raw(string(c.Verdict))))
 	}
 	l.para(l.t("report.checked", "email", field(c.Email), "ms", strconv.FormatInt(c.ElapsedMS, 10)))
 	l.heading(2, l.t("report.findings"))

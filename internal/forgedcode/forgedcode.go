@@ -67,7 +67,7 @@ func Report() *report.Report {
 				Auth: probe.AuthResult(hostile("ok")),
 			}},
 			Findings: fs,
-			Verdict:  hostile("fail"),
+			Verdict:  check.Verdict(hostile("fail")),
 		},
 		Computer: &report.Computer{
 			OS: report.OS{Family: hostile("windows"), Name: hostile("Windows"), Version: hostile("10"), Build: hostile("1"),
