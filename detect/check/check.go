@@ -51,7 +51,7 @@ type Options struct {
 	// returns, as soon as it can no longer change: every login is done
 	// and what still runs are version sweeps of endpoints that agreed
 	// TLS 1.2 or newer, which can add only information (decided).
-	EarlyVerdict func(verdict string)
+	EarlyVerdict func(Verdict)
 }
 
 // Discovery is the part of the report that says where the servers came
@@ -128,7 +128,7 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 	}
 	if opt.EarlyVerdict != nil {
 		settleClosedStartTLS(facts)
-		opt.EarlyVerdict(string(verdict(collect(facts, global))))
+		opt.EarlyVerdict(verdict(collect(facts, global)))
 	}
 	rep.Endpoints = waitAll(runs)
 	settleClosedStartTLS(rep.Endpoints)

@@ -80,7 +80,7 @@ func TestLoginDoesNotWaitForASilentSweep(t *testing.T) {
 		Progress: func(ep server.Endpoint, st probe.Step) {
 			ev.add(ep.Addr() + " " + string(ep.Security) + " " + st.Name)
 		},
-		EarlyVerdict: func(v string) { ev.add("verdict " + v) },
+		EarlyVerdict: func(v Verdict) { ev.add("verdict " + string(v)) },
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -121,14 +121,14 @@ func TestEarlyVerdictWaitsForADecidingSweep(t *testing.T) {
 	}
 	logins := &fakemail.Counter{}
 	addr := fakemail.StandardPorts(t, map[int]func(net.Conn){993: fakeIMAPS(cfg, logins)})
-	var early []string
+	var early []Verdict
 	rep, err := Run(context.Background(), Options{
 		Email: testUser, HTTP: offline,
 		Manual:       map[server.Protocol]string{server.IMAP: host + ":993"},
 		Resolve:      map[string]string{host: addr},
 		Timeout:      3 * time.Second,
 		Roots:        ca.Pool(),
-		EarlyVerdict: func(v string) { early = append(early, v) },
+		EarlyVerdict: func(v Verdict) { early = append(early, v) },
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -136,7 +136,7 @@ func TestEarlyVerdictWaitsForADecidingSweep(t *testing.T) {
 	if !finding.Has(rep.Findings, finding.TLSLegacyOnly) || rep.Verdict != VerdictFail {
 		t.Fatalf("verdict %s, findings %v: want tls.legacy_only and fail", rep.Verdict, findingIDs(rep.Findings))
 	}
-	if len(early) != 1 || early[0] != string(rep.Verdict) {
+	if len(early) != 1 || early[0] != rep.Verdict {
 		t.Errorf("early verdicts %q, the report's is %s", early, rep.Verdict)
 	}
 }

@@ -28,7 +28,7 @@ func (s setup) runVia(t testing.TB, p *latency.Proxy, password *string) *Report 
 // verdict came, counted from the start of the check.
 func (s setup) runTimed(t testing.TB, p *latency.Proxy, password *string, timeout time.Duration) (*Report, time.Duration) {
 	t.Helper()
-	var early []string
+	var early []Verdict
 	var verdictAt time.Duration
 	start := time.Now()
 	rep, err := Run(context.Background(), Options{
@@ -38,7 +38,7 @@ func (s setup) runTimed(t testing.TB, p *latency.Proxy, password *string, timeou
 		Resolve:  map[string]string{mailHost: p.Addr},
 		Timeout:  timeout,
 		Roots:    s.ca.Pool(),
-		EarlyVerdict: func(v string) {
+		EarlyVerdict: func(v Verdict) {
 			verdictAt = time.Since(start)
 			early = append(early, v)
 		},
@@ -46,7 +46,7 @@ func (s setup) runTimed(t testing.TB, p *latency.Proxy, password *string, timeou
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
-	if len(early) != 1 || early[0] != string(rep.Verdict) {
+	if len(early) != 1 || early[0] != rep.Verdict {
 		t.Errorf("early verdicts %q, the report's is %s", early, rep.Verdict)
 	}
 	return rep, verdictAt
