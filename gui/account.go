@@ -181,7 +181,7 @@ func (s *accountScreen) launch(opt check.Options) {
 		return
 	}
 	last := opt
-	last.Password, last.Progress = nil, nil
+	last.Password, last.Progress, last.EarlyVerdict = nil, nil, nil
 	u.state.last = &last
 	if pass := s.password.Text; pass != "" {
 		opt.Password = &pass
@@ -190,6 +190,15 @@ func (s *accountScreen) launch(opt check.Options) {
 	s.cancel = cancel
 	opt.Progress = func(ep server.Endpoint, st probe.Step) {
 		u.do(func() { s.onStep(ep, st) })
+	}
+	// The verdict is final before the slowest TLS version checks end:
+	// the customer reads it while they finish.
+	opt.EarlyVerdict = func(v check.Verdict) {
+		u.do(func() {
+			if s.cancel != nil && ctx.Err() == nil {
+				s.setStatus(u.T("cli.check.verdict."+string(v)) + " " + u.T("gui.account.finishing"))
+			}
+		})
 	}
 	s.setRunning(true)
 	u.background(func() {
