@@ -114,7 +114,7 @@ func (s *fixScreen) request() (advise.Request, string) {
 	if t := u.fixFor; t != nil {
 		req.Client, req.Account, req.Email = t.client, t.account, t.account.Email
 		if v, ok := u.computerScreen.verdict(t.client); ok {
-			req.Compat = string(v.Verdict)
+			req.Compat = v.Verdict
 		}
 	}
 	if req.Email == "" && u.report != nil {

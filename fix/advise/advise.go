@@ -12,6 +12,7 @@ import (
 
 	"maildoctor.app/maildoctor/detect/check"
 	"maildoctor.app/maildoctor/detect/clients"
+	"maildoctor.app/maildoctor/detect/compat"
 	"maildoctor.app/maildoctor/detect/discover"
 	"maildoctor.app/maildoctor/detect/finding"
 	"maildoctor.app/maildoctor/detect/system"
@@ -32,7 +33,7 @@ type Request struct {
 	// findings are used and discovery is not repeated.
 	Check *check.Report
 	// Compat is detect/compat's verdict for Client on System, if known.
-	Compat   string
+	Compat   compat.Outcome
 	Profiles []*discover.Profile
 	// Program is the command the steps tell the user to type; empty
 	// means "maildoctor".

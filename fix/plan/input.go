@@ -5,16 +5,10 @@ import (
 	"strings"
 
 	"maildoctor.app/maildoctor/detect/clients"
+	"maildoctor.app/maildoctor/detect/compat"
 	"maildoctor.app/maildoctor/detect/discover"
 	"maildoctor.app/maildoctor/detect/finding"
 	"maildoctor.app/maildoctor/detect/system"
-)
-
-// Compatibility verdicts (detect/compat) the plan reacts to.
-const (
-	CompatWorks       = "works"
-	CompatNeedsAction = "needs_action"
-	CompatUnsupported = "unsupported"
 )
 
 // Input is everything a plan is made from.
@@ -37,7 +31,7 @@ type Input struct {
 	System *system.Info
 	// Compat is detect/compat's verdict for this program on this system,
 	// "" when unknown.
-	Compat string
+	Compat compat.Outcome
 	// Findings are those of the check (per endpoint) and of detect (per
 	// program and account).
 	Findings []finding.Finding

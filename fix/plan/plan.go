@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"maildoctor.app/maildoctor/detect/clients"
+	"maildoctor.app/maildoctor/detect/compat"
 	"maildoctor.app/maildoctor/detect/discover"
 	"maildoctor.app/maildoctor/detect/finding"
 	"maildoctor.app/maildoctor/detect/server"
@@ -143,7 +144,7 @@ type builder struct {
 
 func (b *builder) status() Status {
 	switch {
-	case b.p.Card.Unsupported(), b.systemTooOld(), b.in.Compat == CompatUnsupported:
+	case b.p.Card.Unsupported(), b.systemTooOld(), b.in.Compat == compat.Unsupported:
 		return StatusUnsupported
 	case b.blocked(b.p.Incoming) || b.blocked(b.p.Outgoing):
 		return StatusBlocked
@@ -353,7 +354,7 @@ func (b *builder) duplicates() []Step {
 // system: Windows 7 and 8 need TLS 1.1/1.2 switched on for programs that
 // use Windows' own TLS.
 func (b *builder) system() []Step {
-	if !needsTLS12Switch(b.in.System) || !cards[b.p.Card].schannel && b.in.Compat != CompatNeedsAction {
+	if !needsTLS12Switch(b.in.System) || !cards[b.p.Card].schannel && b.in.Compat != compat.NeedsAction {
 		return nil
 	}
 	return []Step{

@@ -7,6 +7,7 @@ import (
 
 	"maildoctor.app/maildoctor/assets"
 	"maildoctor.app/maildoctor/detect/clients"
+	"maildoctor.app/maildoctor/detect/compat"
 	"maildoctor.app/maildoctor/detect/discover"
 	"maildoctor.app/maildoctor/detect/finding"
 	"maildoctor.app/maildoctor/detect/server"
@@ -210,7 +211,7 @@ func TestPlanValues(t *testing.T) {
 		account  *testAccount
 		system   *system.Info
 		findings []finding.Finding
-		compat   string
+		compat   compat.Outcome
 
 		status    Status
 		card      Card
@@ -335,7 +336,7 @@ func TestPlanValues(t *testing.T) {
 			name:    "compat says unsupported",
 			account: account("apple_mail", "9.3", imapStartTLS, smtpStartTLS),
 			system:  &system.Info{Family: "darwin", Version: "10.11.6", Name: "OS X El Capitan"},
-			compat:  CompatUnsupported,
+			compat:  compat.Unsupported,
 			status:  StatusUnsupported, card: AppleMail,
 			sections: "unsupported,webmail",
 			exports:  "card,autoconfig,mobileconfig",
