@@ -1,7 +1,6 @@
 package gui
 
 import (
-	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -74,6 +73,10 @@ type fixScreen struct {
 	// undo says whether Undo can be pressed, for the plan shown.
 	undo    UndoState
 	undoFor string
+	// tls12 is what the Fixer says about switching TLS 1.2 on in
+	// Windows; tls12Done the outcome of the last press in this window.
+	tls12     TLS12State
+	tls12Done *tls12Outcome
 	// scroll is the screen's scroll area; anchors are the plan's
 	// sections by id, and want the one a finding's "How to fix it" asked
 	// to show (anchors.go).
@@ -160,6 +163,7 @@ func (s *fixScreen) render() {
 	s.busy = widget.NewProgressBarInfinite()
 	s.show(s.busy, widget.NewLabel(u.T("gui.fix.loading")))
 	fixer, _ := u.deps.Fixer.(UndoChecker)
+	switcher, _ := u.deps.Fixer.(TLS12Switcher)
 	u.background(func() {
 		p, err := u.deps.Plan(u.ctx, req)
 		if p != nil {
@@ -168,6 +172,10 @@ func (s *fixScreen) render() {
 		var undo UndoState
 		if err == nil && fixer != nil && p.Card.Automatic() && p.Current != nil {
 			undo = fixer.UndoState(p)
+		}
+		var tls12 TLS12State
+		if err == nil && switcher != nil {
+			tls12 = switcher.TLS12State()
 		}
 		u.do(func() {
 			if s.planFor != key || u.fix != s {
@@ -180,6 +188,7 @@ func (s *fixScreen) render() {
 			}
 			s.plan = p
 			s.undo, s.undoFor = undo, key
+			s.tls12 = tls12
 			s.showPlan(p)
 		})
 	})
@@ -255,12 +264,26 @@ func (s *fixScreen) showPlan(p *plan.Plan) {
 		bold(safetext.Line(u.Tf("gui.fix.heading", "email", p.Email) + "  —  " + title)),
 		head,
 	}
-	if actions := s.actions(p); actions != nil {
+	s.anchors = map[string]fyne.CanvasObject{}
+	// On Windows 7 the order of work is the order on screen: TLS 1.2 in
+	// Windows first (its card stands for the plan's system section), the
+	// restart, then the program's settings.
+	tls12 := s.showsTLS12(p)
+	actionsTitle := u.T("gui.fix.automatic")
+	if tls12 {
+		card := s.tls12Card(p)
+		s.anchors[plan.SecSystem] = card
+		objs = append(objs, card)
+		actionsTitle = u.Tf("gui.fix.tls12.then", "client", p.ClientName)
+	}
+	if actions := s.actions(p, actionsTitle); actions != nil {
 		objs = append(objs, actions)
 	}
 	objs = append(objs, section(u.T("gui.fix.values"), s.settings(p)))
-	s.anchors = map[string]fyne.CanvasObject{}
 	for _, sec := range p.Sections {
+		if tls12 && sec.ID == plan.SecSystem {
+			continue
+		}
 		var steps []fyne.CanvasObject
 		for _, st := range sec.Steps {
 			text, ok := s.stepText(p, st)
@@ -324,14 +347,14 @@ func statusSeverity(st plan.Status) finding.Severity {
 // actions offers "Fix it for me" (and its undo) where the change is safe.
 // Fix is enabled only while there is something to change, Undo only while
 // there is a change to undo; both say so when the program is open.
-func (s *fixScreen) actions(p *plan.Plan) fyne.CanvasObject {
+func (s *fixScreen) actions(p *plan.Plan, title string) fyne.CanvasObject {
 	u := s.u
 	if !p.Card.Automatic() || p.Current == nil || u.deps.Fixer == nil {
 		return nil
 	}
 	apply := widget.NewButtonWithIcon(u.T("gui.fix.apply"), theme.ConfirmIcon(), func() {
 		u.confirm(u.T("gui.fix.apply"), u.Tf("gui.fix.apply_confirm", "client", p.ClientName), u.T("gui.fix.apply"), func() {
-			s.run(func() (*fixOutcome, error) {
+			s.run(p.ClientName, func() (*fixOutcome, error) {
 				res, err := u.deps.Fixer.Apply(p)
 				if err != nil {
 					return nil, err
@@ -346,7 +369,7 @@ func (s *fixScreen) actions(p *plan.Plan) fyne.CanvasObject {
 	})
 	apply.Importance = widget.HighImportance
 	undo := widget.NewButtonWithIcon(u.T("gui.fix.undo"), theme.ContentUndoIcon(), func() {
-		s.run(func() (*fixOutcome, error) {
+		s.run(p.ClientName, func() (*fixOutcome, error) {
 			res, err := u.deps.Fixer.Undo(p)
 			if err != nil {
 				return nil, err
@@ -374,7 +397,7 @@ func (s *fixScreen) actions(p *plan.Plan) fyne.CanvasObject {
 			container.NewHBox(widget.NewButtonWithIcon(u.T("gui.fix.check_again"), theme.ViewRefreshIcon(), func() { s.recheck() })))
 	}
 	lines = append(lines, container.NewHBox(apply, undo))
-	return section(u.T("gui.fix.automatic"), container.NewVBox(lines...))
+	return section(title, container.NewVBox(lines...))
 }
 
 // recheck asks again whether the program is open and a change can be
@@ -399,14 +422,14 @@ func changesText(u *UI, p *plan.Plan) string {
 // run makes a change off the UI goroutine; its outcome replaces the
 // banner, and the computer is examined again so every screen shows the
 // account as it is now.
-func (s *fixScreen) run(f func() (*fixOutcome, error)) {
+func (s *fixScreen) run(client string, f func() (*fixOutcome, error)) {
 	u := s.u
 	key := s.accountKey()
 	u.background(func() {
 		out, err := f()
 		u.do(func() {
 			if err != nil {
-				u.inform(u.T("gui.fix.automatic"), u.applyError(err))
+				u.inform(u.T("gui.fix.automatic"), u.applyError(err, client))
 				s.recheck()
 				return
 			}
@@ -420,28 +443,11 @@ func (s *fixScreen) run(f func() (*fixOutcome, error)) {
 	})
 }
 
-// applyError says in the user's language why nothing was changed.
-func (u *UI) applyError(err error) string {
-	var running *apply.RunningError
-	var write *apply.WriteError
-	switch {
-	case errors.As(err, &running):
-		return u.Tf("gui.fix.error.running", "client", running.Client)
-	case errors.As(err, &write):
-		if apply.IsRegistryKey(write.File) {
-			return u.Tf("gui.fix.error.write_key", "file", write.File)
-		}
-		return u.Tf("gui.fix.error.write", "file", write.File)
-	case errors.Is(err, apply.ErrNotAutomatic):
-		return u.T("gui.fix.error.not_automatic")
-	case errors.Is(err, apply.ErrUnknownRunning):
-		return u.T("gui.fix.error.unknown_running")
-	case errors.Is(err, apply.ErrDamaged):
-		return u.T("gui.fix.error.damaged")
-	case errors.Is(err, apply.ErrOverridden):
-		return u.T("gui.fix.error.overridden")
-	case errors.Is(err, apply.ErrNoBackup):
-		return u.T("gui.fix.error.no_backup")
+// applyError says in the user's language why nothing was changed, in
+// the same words as the command line (apply.Message).
+func (u *UI) applyError(err error, client string) string {
+	if key, args, ok := apply.Message(err, client); ok {
+		return u.tr.T(key, args)
 	}
 	return u.Tf("gui.fix.error.other", "error", err.Error())
 }
