@@ -20,6 +20,12 @@ type hostServices struct {
 	platform *system.Platform
 	profiles []*discover.Profile
 	tr       func() i18n.Translator
+	// registry, backupDir and elevation are this computer's (nil, "",
+	// zero); tests give a writable fake registry, a folder and a fake
+	// Windows question (apptls12.go).
+	registry  apply.Registry
+	backupDir string
+	elevation apply.Elevation
 }
 
 func (h *hostServices) computer(ctx context.Context) (*scan.Report, error) {
@@ -32,7 +38,7 @@ func (h *hostServices) plan(ctx context.Context, req advise.Request) (*plan.Plan
 }
 
 func (h *hostServices) applyOptions() apply.Options {
-	return apply.Options{Processes: h.platform.Processes}
+	return apply.Options{Processes: h.platform.Processes, Registry: h.registry, BackupDir: h.backupDir}
 }
 
 func (h *hostServices) Apply(p *plan.Plan) (*apply.Result, error) {

@@ -180,6 +180,12 @@ func UndoTLS12(opt Options) (res *UndoResult, err error) {
 	return res, err
 }
 
+// LatestTLS12Backup is the backup UndoTLS12 would put back, "" when
+// there is none (the app's Undo of the switch).
+func LatestTLS12Backup(opt Options) (string, error) {
+	return latestRegBackup(opt, tls12Label, `HKEY_LOCAL_MACHINE\`+hklmPath(strings.Replace(export.SChannelKey, "%s", "TLS 1.1", 1)))
+}
+
 // undoKeys is the undo of the latest registry backup whose first key
 // names it.
 func undoKeys(reg Registry, opt Options, label, full, client, email string) (*UndoResult, error) {
