@@ -2,9 +2,12 @@ package gui
 
 import (
 	"encoding/json"
+	"errors"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -287,5 +290,213 @@ func TestFocusedFieldScrolledIntoView(t *testing.T) {
 	y := d.AbsolutePositionForObject(code).Y - d.AbsolutePositionForObject(scroll).Y
 	if y < 0 || y+code.Size().Height > scroll.Size().Height {
 		t.Errorf("the focused field is at %v..%v of a %v-high view", y, y+code.Size().Height, scroll.Size().Height)
+	}
+}
+
+// selectableText is the text of the selectable labels under o.
+func selectableText(o fyne.CanvasObject) []string {
+	var out []string
+	visit(o, func(c fyne.CanvasObject) {
+		if l, ok := c.(*widget.Label); ok && l.Selectable {
+			out = append(out, l.Text)
+		}
+	})
+	return out
+}
+
+// "Copy the support code" shows the code on the screen, selectable, with
+// the confirmation next to it (no box to close); it stays through a
+// language switch.
+func TestSupportCodeVisibleAndSelectable(t *testing.T) {
+	fc := &fakeCheck{report: failingReport()}
+	u, w := newTestUI(t, fc, "it")
+	test.Type(u.account.email, "mario@cliente.it")
+	test.Tap(u.account.start)
+	settle(u)
+	u.Select(TabSupport)
+	test.Tap(findButton(u.support.body, "Copia il codice per l'assistenza"))
+	if w.Canvas().Overlays().Top() != nil {
+		t.Error("a dialog opened instead of showing the code")
+	}
+	code := u.app.Clipboard().Content()
+	if len(code) < 100 {
+		t.Fatalf("clipboard: %q", code)
+	}
+	if shown := selectableText(u.support.content); !contains(shown, code) {
+		t.Errorf("the copied code is not on the screen: %v", shown)
+	}
+	if !contains(allText(u.support.body), "negli appunti") {
+		t.Error("no \"copied\" confirmation")
+	}
+	u.SetLang("en")
+	if shown := selectableText(u.support.content); !contains(shown, "") || len(shown) == 0 {
+		t.Error("the code went away on a language switch")
+	}
+}
+
+// "Write to support" where no mail program opens: the screen says so and
+// shows the address and subject to write to, with the code to paste.
+func TestMailSupportFallback(t *testing.T) {
+	fc := &fakeCheck{report: failingReport()}
+	var opened []string
+	u, _ := startUI(t, Deps{Check: fc.run, Computer: fakeComputer, Plan: fakePlan, Lang: "it", SupportEmail: "assistenza@cliente.it",
+		OpenURL: func(l *url.URL) error {
+			opened = append(opened, l.Scheme)
+			return errors.New("exec: \"xdg-open\": executable file not found")
+		}})
+	u.Select(TabSupport)
+	test.Tap(findButton(u.support.body, "Scrivi all'assistenza"))
+	if len(opened) != 1 || opened[0] != "mailto" {
+		t.Fatalf("opened %v, want one mailto:", opened)
+	}
+	texts := allText(u.support.body)
+	for _, want := range []string{"non si è aperto nessun programma di posta", "assistenza@cliente.it", "Rapporto di Mail Doctor"} {
+		if !contains(texts, want) {
+			t.Errorf("the fallback does not show %q: %v", want, texts)
+		}
+	}
+	if code := u.app.Clipboard().Content(); len(code) < 100 || !contains(selectableText(u.support.content), code) {
+		t.Errorf("the code is not on the clipboard and the screen (%d chars)", len(code))
+	}
+}
+
+// Decoding a pasted code runs off the UI goroutine, and its connections
+// table is a table: a header row of cells, then a row per connection.
+func TestOpenCodeOffUIThreadWithTable(t *testing.T) {
+	fc := &fakeCheck{report: failingReport()}
+	u, w := newTestUI(t, fc, "en")
+	test.Type(u.account.email, "mario@cliente.it")
+	test.Tap(u.account.start)
+	settle(u)
+	code, err := u.support.code()
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Select(TabSupport)
+	var field *entry
+	visit(u.support.content, func(o fyne.CanvasObject) {
+		if e, ok := o.(*entry); ok && e.MultiLine {
+			field = e
+		}
+	})
+	field.SetText(code)
+	test.Tap(findButton(u.support.body, "Show the report"))
+	if w.Canvas().Overlays().Top() != nil {
+		t.Fatal("the code was decoded on the UI goroutine (the dialog is already there)")
+	}
+	settle(u)
+	top := w.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no report")
+	}
+	var grid *fyne.Container
+	visit(top, func(o fyne.CanvasObject) {
+		if c, ok := o.(*fyne.Container); ok && grid == nil && len(c.Objects) >= 14 {
+			if l, ok := c.Objects[0].(*widget.Label); ok && l.Text == "Protocol" {
+				grid = c
+			}
+		}
+	})
+	if grid == nil {
+		t.Fatal("no table with a header row")
+	}
+	if l := grid.Objects[7].(*widget.Label); l.Text != "IMAP" {
+		t.Errorf("first cell of the first row = %q, want IMAP", l.Text)
+	}
+	for _, o := range grid.Objects {
+		if strings.Contains(o.(*widget.Label).Text, "---") {
+			t.Errorf("Markdown in a cell: %q", o.(*widget.Label).Text)
+		}
+	}
+	if min := top.MinSize(); min.Width > 640 || min.Height > 480 {
+		t.Errorf("the report dialog needs %v, more than 640×480", min)
+	}
+	// What the agent pasted stays through a language switch.
+	pressKey(w, fyne.KeyEscape)
+	u.SetLang("it")
+	if u.supportData.code != code {
+		t.Error("the pasted code was lost on a language switch")
+	}
+	found := false
+	visit(u.support.content, func(o fyne.CanvasObject) {
+		if e, ok := o.(*entry); ok && e.MultiLine && e.Text == code {
+			found = true
+		}
+	})
+	if !found {
+		t.Error("the code field is empty after a language switch")
+	}
+}
+
+// Typing into the support-code field after a long code must not hold the
+// window: a 3,200-character code re-wrapped on every key took seconds
+// per key (the window froze for about 90 s). Measured here: typing 40
+// keys after pasting a real code.
+func TestTypingIntoCodeFieldStaysFast(t *testing.T) {
+	fc := &fakeCheck{report: failingReport()}
+	u, w := newTestUI(t, fc, "en")
+	w.Resize(fyne.NewSize(640, 480))
+	test.Type(u.account.email, "mario@cliente.it")
+	test.Tap(u.account.start)
+	settle(u)
+	code, err := u.support.code()
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Select(TabSupport)
+	var field *entry
+	visit(u.support.content, func(o fyne.CanvasObject) {
+		if e, ok := o.(*entry); ok && e.MultiLine {
+			field = e
+		}
+	})
+	// A real customer's code with the computer and every endpoint is
+	// about 3,200 characters; three of this test's make as many.
+	code = strings.Repeat(code, 3)
+	field.SetText(code)
+	w.Canvas().Focus(field)
+	start := time.Now()
+	test.Type(field, strings.Repeat("x", 40))
+	took := time.Since(start)
+	t.Logf("%d-character code, 40 keys typed in %v", len(code), took)
+	if took > 2*time.Second {
+		t.Errorf("40 keys took %v: the field re-lays out the whole code on every key", took)
+	}
+}
+
+// Every screen has one scroll area: a scroll inside a scroll traps the
+// mouse wheel. (A text field's own scrolling is part of the field.)
+func TestOneScrollAreaPerScreen(t *testing.T) {
+	fc := &fakeCheck{report: wrongPasswordReport()}
+	u, _ := newTestUI(t, fc, "it")
+	u.Select(TabAccount)
+	test.Tap(u.account.start)
+	settle(u)
+	test.Tap(findButton(u.support.body, "Copia il codice per l'assistenza"))
+	for _, tab := range []int{TabComputer, TabAccount, TabFix, TabSupport} {
+		u.Select(tab)
+		settle(u)
+		n := 0
+		var walk func(o fyne.CanvasObject)
+		walk = func(o fyne.CanvasObject) {
+			switch w := o.(type) {
+			case *container.Scroll:
+				n++
+				walk(w.Content)
+			case *entry, *widget.Entry:
+			case *fyne.Container:
+				for _, c := range w.Objects {
+					walk(c)
+				}
+			case fyne.Widget:
+				for _, c := range test.WidgetRenderer(w).Objects() {
+					walk(c)
+				}
+			}
+		}
+		walk(u.tabs.Selected().Content)
+		if n != 1 {
+			t.Errorf("tab %d has %d scroll areas, want 1", tab, n)
+		}
 	}
 }

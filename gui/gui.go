@@ -7,6 +7,7 @@ package gui
 
 import (
 	"context"
+	"net/url"
 	"sync"
 	"sync/atomic"
 
@@ -55,6 +56,9 @@ type Deps struct {
 	SupportEmail string
 	// LoadProfile fetches a profile a support link names.
 	LoadProfile ProfileLoader
+	// OpenURL hands a link to the system (a mailto: to the mail
+	// program); nil means the app's. Its error means nothing opened it.
+	OpenURL func(*url.URL) error
 	// Do runs a function on the UI goroutine; nil means fyne.Do. Tests
 	// queue the functions and run them on the test's own goroutine, as the
 	// real driver does on its main loop.
@@ -96,7 +100,8 @@ type UI struct {
 	account        *accountScreen
 	fix            *fixScreen
 	support        *supportScreen
-	keys           keys
+	keys           keyRouter
+	supportData    supportState
 }
 
 // New builds the UI into w and returns it; the window's content is set.

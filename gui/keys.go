@@ -21,8 +21,8 @@ type openDialog struct {
 	accept func()
 }
 
-// keys holds the window's shortcuts and the open dialogs, newest last.
-type keys struct {
+// keyRouter holds the window's shortcuts and the open dialogs, newest last.
+type keyRouter struct {
 	shortcuts map[string]func()
 	dialogs   []openDialog
 }

@@ -70,21 +70,3 @@ func (u *UI) reportFinding(f *report.FindingView) fyne.CanvasObject {
 	}
 	return container.NewVBox(parts...)
 }
-
-// reportTable shows the connections: for each, the protocol and server,
-// then the other columns as "name: value".
-func reportTable(header []string, rows [][]string) fyne.CanvasObject {
-	var objs []fyne.CanvasObject
-	for _, r := range rows {
-		if len(r) < 2 || len(header) != len(r) {
-			continue
-		}
-		objs = append(objs, bold(r[0]+"  "+r[1]))
-		var cells []string
-		for i := 2; i < len(r); i++ {
-			cells = append(cells, header[i]+": "+r[i])
-		}
-		objs = append(objs, wrapped(strings.Join(cells, "  ·  ")))
-	}
-	return container.NewVBox(objs...)
-}

@@ -2,12 +2,10 @@ package gui
 
 import (
 	"bytes"
-	"errors"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -52,6 +50,7 @@ func (s *supportScreen) render() {
 	if contact := s.contact(); contact != "" {
 		objs = append(objs, wrapped(contact))
 	}
+	objs = append(objs, s.handoff()...)
 	objs = append(objs, widget.NewSeparator(), bold(u.T("gui.agent.heading")), s.compatTool(), s.codeTool(),
 		section(u.T("gui.agent.downloads"), wrapped(u.T("gui.agent.downloads_text"))))
 	s.body.Objects = objs
@@ -102,7 +101,10 @@ func (s *supportScreen) copyCode() {
 		return
 	}
 	s.u.app.Clipboard().SetContent(code)
-	s.u.inform(s.u.T("gui.support.copy"), s.u.T("gui.support.copied"))
+	// Shown on the screen, not in a box that closes: the customer may
+	// need to read the code or select it again.
+	s.u.supportData.shown = true
+	s.render()
 }
 
 // saveReport writes the report as Markdown, in the customer's language.
@@ -141,22 +143,33 @@ func (s *supportScreen) mailSupport() {
 	if err != nil || (u.report == nil && u.computer == nil) {
 		code = ""
 	}
-	link, ok := report.Mailto(to, u.T("gui.support.subject"), u.T("gui.support.body"), code)
-	if !ok {
+	subject := u.T("gui.support.subject")
+	link, _ := report.Mailto(to, subject, u.T("gui.support.body"), code)
+	// The code goes on the clipboard and on the screen either way: a link
+	// too long for mailto: leaves it out, and where no mail program
+	// opens the customer writes the message by hand.
+	if code != "" {
 		u.app.Clipboard().SetContent(code)
-		u.inform(u.T("gui.support.mail"), u.T("gui.support.paste"))
+		u.supportData.shown = true
 	}
-	u.openURL(link)
+	err = u.openMail(link)
+	u.supportData.mail = &mailFallback{to: to, subject: subject, failed: err != nil}
+	s.render()
 }
 
 // compatTool answers "will this program on this system still work?"
 // without the customer's machine: the agent types both.
 func (s *supportScreen) compatTool() fyne.CanvasObject {
 	u := s.u
+	st := &u.supportData
 	osEntry := u.newEntry()
 	osEntry.SetPlaceHolder(u.T("gui.agent.os_hint"))
+	osEntry.SetText(st.os)
+	osEntry.OnChanged = func(t string) { st.os = t }
 	clientEntry := u.newEntry()
 	clientEntry.SetPlaceHolder(u.T("gui.agent.client_hint"))
+	clientEntry.SetText(st.client)
+	clientEntry.OnChanged = func(t string) { st.client = t }
 	out := container.NewVBox()
 	ask := func() { out.Objects = s.compatAnswer(osEntry.Text, clientEntry.Text); out.Refresh() }
 	osEntry.OnSubmitted = func(string) { ask() }
@@ -211,30 +224,14 @@ func (s *supportScreen) codeTool() fyne.CanvasObject {
 	u := s.u
 	entry := u.newMultiLineEntry()
 	entry.SetPlaceHolder(u.T("gui.agent.code_hint"))
-	entry.Wrapping = fyne.TextWrapBreak
+	// Not wrapped: a 3,200-character code re-wrapped on every key held
+	// the window for a quarter of a second per key (TestTypingIntoCode…).
+	entry.Wrapping = fyne.TextWrapOff
 	entry.SetMinRowsVisible(3)
-	open := widget.NewButtonWithIcon(u.T("gui.agent.open_code"), theme.FolderOpenIcon(), func() { s.showCode(entry.Text) })
+	entry.SetText(u.supportData.code)
+	entry.OnChanged = func(t string) { u.supportData.code = t }
+	open := widget.NewButtonWithIcon(u.T("gui.agent.open_code"), theme.FolderOpenIcon(), func() { s.decodeCode(entry.Text) })
 	return section(u.T("gui.agent.code"), container.NewVBox(entry, container.NewHBox(open)))
-}
-
-func (s *supportScreen) showCode(code string) {
-	u := s.u
-	rep, err := report.Decode(code)
-	if err != nil {
-		var ce *report.CodeError
-		msg := err.Error()
-		if errors.As(err, &ce) {
-			msg = ce.Text(u.tr)
-		}
-		u.inform(u.T("gui.agent.code"), msg)
-		return
-	}
-	// The code may be forged: its report is shown as plain text
-	// (reportView), never as Markdown.
-	scroll := container.NewVScroll(u.reportView(report.Layout(rep, u.tr)))
-	// Small enough for a 640×480 screen; the report scrolls.
-	scroll.SetMinSize(fyne.NewSize(560, 300))
-	u.showDialog(dialog.NewCustom(u.T("gui.agent.code"), u.T("gui.close"), scroll, u.win), nil)
 }
 
 func (u *UI) showAbout() {
