@@ -231,7 +231,8 @@ func run(t tool, opt Options) (*Result, error) {
 		if rerr := writeChecked(fsys, t.file, orig, info.Mode().Perm()); rerr != nil {
 			return nil, fmt.Errorf("the change did not verify (%v) and putting the original back failed: %v; the original is in %s", err, rerr, backup)
 		}
-		forget(opt, id)
+		// The backup stays (and stays listed): after a disk that returned
+		// other bytes, it is the copy to trust.
 		return nil, &WriteError{File: t.file, Err: fmt.Errorf("the change did not verify, the original is back: %w", err)}
 	}
 	return res, nil

@@ -306,7 +306,9 @@ func runRegistry(t *regTool, opt Options) (*Result, error) {
 		if rerr := restoreAll(reg, []regKey{before}); rerr != nil {
 			return nil, fmt.Errorf("the change failed (%v) and putting the key back failed: %v; the original is in %s", err, rerr, backup)
 		}
+		// The key is as it was: no change to undo.
 		forget(opt, id)
+		_ = opt.fs().Remove(backup)
 		return nil, &WriteError{File: full, Err: fmt.Errorf("%v; the key is as it was", err)}
 	}
 	for _, c := range changes {

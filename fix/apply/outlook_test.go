@@ -212,13 +212,22 @@ func TestOutlookWriteFailureRestores(t *testing.T) {
 		}
 		return nil
 	}
-	_, err := Plan(p, Options{Processes: procs(), Now: clock, Registry: reg, BackupDir: t.TempDir()})
+	opt := Options{Processes: procs(), Now: clock, Registry: reg, BackupDir: t.TempDir()}
+	_, err := Plan(p, opt)
 	var we *WriteError
 	if !errors.As(err, &we) {
 		t.Fatalf("err %v", err)
 	}
 	if d := diffDumps(orig, keyDump(t, reg, system.CurrentUser, `Software`)); len(d) != 0 {
 		t.Fatalf("key changed: %v", d)
+	}
+	// Nothing changed, so there is nothing to undo: the app must not
+	// offer Undo for a change that did not happen.
+	if b, err := LatestBackup(p.Card, a, opt); err != nil || b != "" {
+		t.Fatalf("a backup of a change that failed is left to undo: %q %v", b, err)
+	}
+	if list, err := Backups(opt); err != nil || len(list) != 0 {
+		t.Fatalf("manifest after a failed change: %+v %v", list, err)
 	}
 }
 

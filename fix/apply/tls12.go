@@ -143,6 +143,7 @@ func enableTLS12(opt Options) (*Result, error) {
 			return nil, fmt.Errorf("switching TLS 1.2 on failed (%v) and putting the keys back failed: %v; they are saved in %s", err, rerr, backup)
 		}
 		forget(opt, id)
+		_ = opt.fs().Remove(backup)
 		return nil, &WriteError{File: res.File, Err: fmt.Errorf("%v; nothing was changed", err)}
 	}
 	for _, k := range keys {

@@ -74,10 +74,14 @@ func TestTLS12WriteRefused(t *testing.T) {
 		}
 		return nil
 	}
-	_, err := EnableTLS12(Options{Now: clock, Registry: reg, BackupDir: t.TempDir()})
+	opt := Options{Now: clock, Registry: reg, BackupDir: t.TempDir()}
+	_, err := EnableTLS12(opt)
 	var we *WriteError
 	if !errors.As(err, &we) {
 		t.Fatalf("err %v", err)
+	}
+	if b, err := LatestTLS12Backup(opt); err != nil || b != "" {
+		t.Fatalf("a backup of a switch that failed is left to undo: %q %v", b, err)
 	}
 	if d := diffDumps(before, keyDump(t, reg, system.LocalMachine, "")); len(d) != 0 {
 		t.Fatalf("changed: %v", d)
