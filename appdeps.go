@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 
 	"maildoctor.app/maildoctor/detect/clients/scan"
 	"maildoctor.app/maildoctor/detect/discover"
@@ -53,17 +52,6 @@ func (h *hostServices) Undo(p *plan.Plan) (*apply.UndoResult, error) {
 }
 
 func (h *hostServices) Export(kind string, p *plan.Plan) ([]byte, string, error) {
-	switch kind {
-	case plan.ExportAutoconfig:
-		data, err := export.Autoconfig(p.Settings)
-		return data, "config-v1.1.xml", err
-	case plan.ExportMobileconfig:
-		data, err := export.Mobileconfig(p.Settings, export.MobileconfigOptions{})
-		return data, "mail.mobileconfig", err
-	case plan.ExportReg:
-		return export.Reg(), "maildoctor-tls12.reg", nil
-	case plan.ExportCard:
-		return []byte(export.Card(p.Settings, h.tr())), "mail-settings.txt", nil
-	}
-	return nil, "", fmt.Errorf("unknown export %q", kind)
+	f, err := export.For(kind, p, h.tr())
+	return f.Data, f.Name, err
 }

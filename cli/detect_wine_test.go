@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -41,9 +42,9 @@ func TestDetectUnderWine(t *testing.T) {
 			TLS                  map[string]string
 		}
 		Clients []struct {
-			ID, Name, Version string
-			Default           bool
-			Accounts          []struct {
+			ID, Name, Version, Path string
+			Default                 bool
+			Accounts                []struct {
 				Email    string
 				Incoming *struct {
 					Protocol, Host, Security string
@@ -105,8 +106,14 @@ func TestDetectUnderWine(t *testing.T) {
 			t.Errorf("no client named %q", name)
 		}
 	}
-	// The human report renders too.
+	// The human report renders too, with paths as Windows writes them
+	// (C:\Program Files\…, not the slash form detection keeps).
 	out.Reset()
 	Run(context.Background(), []string{"detect", "--lang", "it"}, env)
 	t.Logf("human report:\n%s", out.String())
+	for _, c := range rep.Clients {
+		if strings.Contains(c.Path, "/") && !strings.Contains(out.String(), filepath.FromSlash(c.Path)) {
+			t.Errorf("%s: the report does not show %q as %q", c.ID, c.Path, filepath.FromSlash(c.Path))
+		}
+	}
 }

@@ -16,7 +16,6 @@ import (
 	"maildoctor.app/maildoctor/detect/clients"
 	"maildoctor.app/maildoctor/detect/clients/scan"
 	"maildoctor.app/maildoctor/detect/discover"
-	"maildoctor.app/maildoctor/detect/server"
 	"maildoctor.app/maildoctor/detect/system"
 	"maildoctor.app/maildoctor/fix/advise"
 	"maildoctor.app/maildoctor/fix/apply"
@@ -39,7 +38,7 @@ type fixFlags struct {
 
 // exportKinds are the values of --export ("card" is the plain settings
 // card, beyond DESIGN.md's three).
-var exportKinds = []string{"autoconfig", "mobileconfig", "reg", "card"}
+var exportKinds = export.Kinds
 
 func parseFix(args []string) (email string, f fixFlags, err error) {
 	fs := flag.NewFlagSet("fix", flag.ContinueOnError)
@@ -535,33 +534,23 @@ func (fx *fixer) export(email string) error {
 	return nil
 }
 
+// exportData makes the file through export.For, as the app does; the
+// registry file needs no plan, and no server to set up is bad input.
 func (fx *fixer) exportData(email string) (data []byte, note string, err error) {
-	if fx.flags.export == "reg" {
-		return export.Reg(), "fix.export.reg_note", nil
-	}
-	p, err := fx.plan(email, nil, nil)
-	var none *noServersError
-	if errors.As(err, &none) {
-		return nil, "", usagef("%v", err)
-	}
-	if err != nil {
-		return nil, "", err
-	}
-	s := p.Settings
-	switch fx.flags.export {
-	case "autoconfig":
-		data, err = export.Autoconfig(s)
-		return data, "fix.export.autoconfig_note", err
-	case "mobileconfig":
-		proto := server.IMAP
-		if s.IMAP == nil {
-			proto = server.POP3
-		}
-		data, err = export.Mobileconfig(s, export.MobileconfigOptions{Incoming: proto})
-		if err != nil {
+	var p *plan.Plan
+	if fx.flags.export != plan.ExportReg {
+		p, err = fx.plan(email, nil, nil)
+		var none *noServersError
+		if errors.As(err, &none) {
 			return nil, "", usagef("%v", err)
 		}
-		return data, "fix.export.mobileconfig_note", nil
+		if err != nil {
+			return nil, "", err
+		}
 	}
-	return []byte(export.Card(s, fx.tr)), "", nil
+	f, err := export.For(fx.flags.export, p, fx.tr)
+	if errors.Is(err, plan.ErrNoServers) {
+		return nil, "", usagef("%v", err)
+	}
+	return f.Data, f.NoteKey, err
 }
