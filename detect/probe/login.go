@@ -91,7 +91,7 @@ func (p *probe) login(cred Credentials) error {
 		p.res.fail(finding.AuthOK, finding.OK, nil, "user", cred.User)
 	case errors.As(err, &ae):
 		p.res.Auth = AuthFailed
-		p.res.fail(finding.AuthFailed, finding.Fail, err, "user", cred.User, "spaces", yesNo(spaces))
+		p.res.fail(finding.AuthFailed, finding.Fail, err, "user", cred.User, finding.ArgSpaces, finding.Flag(spaces))
 		return err
 	default:
 		p.res.Auth = AuthFailed
@@ -130,13 +130,6 @@ func (p *probe) openLogin() (session, *stepConn, error) {
 		return nil, sc, err
 	}
 	return s, sc, nil
-}
-
-func yesNo(b bool) string {
-	if b {
-		return "yes"
-	}
-	return ""
 }
 
 func sortedCopy(in []string) []string {

@@ -311,7 +311,7 @@ func (b *builder) password() []Step {
 	var out []Step
 	if f, ok := finding.First(b.in.Findings, finding.AuthFailed); ok {
 		out = append(out, step("fix.password.failed", "user", b.p.Settings.Username))
-		if f.Args["spaces"] == "yes" {
+		if f.HasFlag(finding.ArgSpaces) {
 			out = append(out, step("fix.password.spaces"))
 		}
 		out = append(out, b.clientStep("password"))

@@ -374,7 +374,7 @@ func TestPlanValues(t *testing.T) {
 			name:    "refused password with a space, no Sent folder, antivirus, clock",
 			account: account("gmail", "", imapTLS, smtpTLS),
 			findings: []finding.Finding{
-				finding.New("auth.failed", finding.Fail, "imap.maildoctor.example:993", "user", email, "spaces", "yes"),
+				finding.New("auth.failed", finding.Fail, "imap.maildoctor.example:993", "user", email, finding.ArgSpaces, finding.Flag(true)),
 				finding.New("imap.no_sent_folder", finding.Warn, ""),
 				finding.New("cert.intercepted", finding.Warn, "imap.maildoctor.example:993", "vendor", "Avast"),
 				finding.New("clock.skew", finding.Fail, "imap.maildoctor.example:993"),
@@ -504,7 +504,7 @@ func TestKeysTranslated(t *testing.T) {
 	}
 	for _, c := range StepCards {
 		p, err := Build(input(account(string(c), "", popPlain, smtpAuto), Input{Servers: servers(t),
-			Findings: []finding.Finding{finding.New("auth.failed", finding.Fail, "", "user", email, "spaces", "no")}}))
+			Findings: []finding.Finding{finding.New("auth.failed", finding.Fail, "", "user", email, finding.ArgSpaces, finding.Flag(false))}}))
 		if err != nil {
 			t.Fatal(err)
 		}
