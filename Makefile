@@ -97,6 +97,7 @@ test-dist: dist
 	MAILDOCTOR_DIST=$(CURDIR)/dist $(GO) test -count=1 -run 'TestReleaseExes|TestReleaseZips|TestCatchesBareExe' -v ./internal/pecheck/
 	scripts/dist-size.sh dist
 	scripts/test-dist-page.sh dist
+	MAILDOCTOR_DIST=$(CURDIR)/dist $(GO) test -count=1 -run 'TestChromiumCompat' -v ./detect/compat/
 	scripts/test-dist-sign.sh dist
 
 # dist-repro: builds everything a second time from a copy of the tree at
@@ -124,3 +125,13 @@ test-wine:
 docs:
 	$(GO) run . compat --table --format md --lang en > docs/compat.md.tmp
 	mv docs/compat.md.tmp docs/compat.md
+
+# compat-shots: docs/screenshots/compat-{it,en}-{1280,390}.png, the published
+# compatibility page (the picker's answer for Windows 7 + Outlook 2010) in
+# Debian's headless Chromium, for the README.
+.PHONY: compat-shots
+compat-shots:
+	@scripts/install-deps.sh build chromium fonts-dejavu-core >/dev/null
+	d=$$(mktemp -d) && $(GO) run . compat --table --format html > $$d/compat.html && \
+	MAILDOCTOR_DIST=$$d MAILDOCTOR_SHOTS=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run 'TestChromiumCompatScreenshots' ./detect/compat/; \
+	s=$$?; rm -rf $$d; exit $$s

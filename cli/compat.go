@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 
+	"maildoctor.app/maildoctor/assets"
 	"maildoctor.app/maildoctor/detect/compat"
 	"maildoctor.app/maildoctor/detect/server"
 	"maildoctor.app/maildoctor/i18n"
@@ -84,6 +85,23 @@ func checkCompatFlags(f compatFlags) error {
 	return nil
 }
 
+// writeCompatPage writes compat.html with both languages: Italian first
+// (the provider's customers), unless --lang names the default.
+func writeCompatPage(w io.Writer, kb *compat.KB, lang string) error {
+	cat, err := i18n.Load(assets.Translations, "translation")
+	if err != nil {
+		return err
+	}
+	langs := []compat.PageLang{{Code: "it", Name: "Italiano"}, {Code: "en", Name: "English"}}
+	if cat.For(lang).Lang() == "en" && lang != "" {
+		langs[0], langs[1] = langs[1], langs[0]
+	}
+	for i := range langs {
+		langs[i].T = cat.For(langs[i].Code).T
+	}
+	return kb.WritePage(w, langs)
+}
+
 func validFormat(s string) bool {
 	for _, f := range compat.TableFormats() {
 		if s == f {
@@ -111,6 +129,9 @@ func runCompat(ctx context.Context, args []string, env Env) error {
 		if format == "" {
 			format = "md"
 		}
+		if format == "html" {
+			return writeCompatPage(env.Stdout, kb, f.lang)
+		}
 		return kb.WriteTable(env.Stdout, format, tr.T)
 	}
 	v, err := evaluateCompat(kb, f)
@@ -122,11 +143,11 @@ func runCompat(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	if f.json {
-		if err := writeCompatJSON(jsonOut(env.Stdout), v, f, tr, measured); err != nil {
+		if err := writeCompatJSON(jsonOut(env.Stdout), kb, v, f, tr, measured); err != nil {
 			return err
 		}
 	} else {
-		renderCompat(env.Stdout, v, f, tr)
+		renderCompat(env.Stdout, kb, v, f, tr)
 		renderMeasured(env.Stdout, measured, tr)
 	}
 	if v.Verdict != compat.Works {
@@ -197,16 +218,16 @@ type actionJSON struct {
 	Text  string `json:"text"`
 }
 
-func writeCompatJSON(w io.Writer, v compat.Verdict, f compatFlags, tr i18n.Translator, measured []measuredJSON) error {
+func writeCompatJSON(w io.Writer, kb *compat.KB, v compat.Verdict, f compatFlags, tr i18n.Translator, measured []measuredJSON) error {
 	out := compatJSON{OS: v.OS, Client: v.Client, ServerTLS: v.ServerMinTLS, STARTTLSClosed: f.starttlsClosed,
 		TLS: map[string]compat.State{}, Verdict: v.Verdict, Summary: tr.T(verdictKey(v), nil),
-		Actions: []actionJSON{}, Reasons: reasonTexts(v, tr), Sources: v.Sources, Notes: v.Notes}
+		Actions: []actionJSON{}, Reasons: reasonTexts(kb, v, tr), Sources: v.Sources, Notes: v.Notes}
 	for ver, s := range v.TLS {
 		out.TLS[ver] = s.State
 	}
 	out.Measured = measured
 	for _, a := range v.Actions {
-		out.Actions = append(out.Actions, actionJSON{Kind: a.Kind, KB: a.KB, Scope: a.Scope, Text: tr.T(a.Key, a.Args)})
+		out.Actions = append(out.Actions, actionJSON{Kind: a.Kind, KB: a.KB, Scope: a.Scope, Text: tr.T(a.Key, kb.LocalArgs(a.Args, tr.Lang()))})
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -222,23 +243,24 @@ func verdictKey(v compat.Verdict) string {
 	return "compat.verdict." + string(v.Verdict)
 }
 
-func reasonTexts(v compat.Verdict, tr i18n.Translator) []string {
+// reasonTexts are the reasons in tr's language, names included.
+func reasonTexts(kb *compat.KB, v compat.Verdict, tr i18n.Translator) []string {
 	out := []string{}
 	for _, r := range v.Reasons {
-		out = append(out, tr.T(r.Key, r.Args))
+		out = append(out, tr.T(r.Key, kb.LocalArgs(r.Args, tr.Lang())))
 	}
 	return out
 }
 
 // renderCompat writes the answer for a person: what was understood, the
 // TLS versions, the verdict, why, what to do, and the sources.
-func renderCompat(w io.Writer, v compat.Verdict, f compatFlags, tr i18n.Translator) {
+func renderCompat(w io.Writer, kb *compat.KB, v compat.Verdict, f compatFlags, tr i18n.Translator) {
 	fmt.Fprintln(w, tr.T("compat.heading", nil))
 	if v.OS != nil {
-		fmt.Fprintln(w, tr.T("compat.label.os", map[string]string{"name": nameWithVersion(v.OS.Name, v.OS.Version)}))
+		fmt.Fprintln(w, tr.T("compat.label.os", map[string]string{"name": nameWithVersion(kb.LocalName(v.OS.Name, tr.Lang()), v.OS.Version)}))
 	}
 	if v.Client != nil {
-		fmt.Fprintln(w, tr.T("compat.label.client", map[string]string{"name": nameWithVersion(v.Client.Name, v.Client.Version)}))
+		fmt.Fprintln(w, tr.T("compat.label.client", map[string]string{"name": nameWithVersion(kb.LocalName(v.Client.Name, tr.Lang()), v.Client.Version)}))
 	}
 	closed := ""
 	if f.starttlsClosed {
@@ -252,10 +274,10 @@ func renderCompat(w io.Writer, v compat.Verdict, f compatFlags, tr i18n.Translat
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, tr.T(verdictKey(v), nil))
-	writeList(w, tr.T("compat.section.why", nil), reasonTexts(v, tr), "  - ")
+	writeList(w, tr.T("compat.section.why", nil), reasonTexts(kb, v, tr), "  - ")
 	var todo []string
 	for _, a := range v.Actions {
-		todo = append(todo, tr.T(a.Key, a.Args))
+		todo = append(todo, tr.T(a.Key, kb.LocalArgs(a.Args, tr.Lang())))
 	}
 	writeList(w, tr.T("compat.section.todo", nil), todo, "")
 	writeList(w, tr.T("compat.section.sources", nil), v.Sources, "  - ")

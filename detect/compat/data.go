@@ -8,6 +8,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 
 	"maildoctor.app/maildoctor/assets"
 	"maildoctor.app/maildoctor/detect/server"
@@ -103,11 +104,13 @@ type Seed struct {
 
 // Row is one version range of a system or a program.
 type Row struct {
-	ID    string   `json:"id"`
-	Name  string   `json:"name"`
-	Names []string `json:"names,omitempty"`
-	From  string   `json:"from,omitempty"`
-	To    string   `json:"to,omitempty"`
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// NameIT is the name in Italian, where the name has words in it.
+	NameIT string   `json:"name_it,omitempty"`
+	Names  []string `json:"names,omitempty"`
+	From   string   `json:"from,omitempty"`
+	To     string   `json:"to,omitempty"`
 	// TLS maps every version of TLSVersions to a State.
 	TLS map[string]State `json:"tls"`
 	// Fix turns on a version that is Off.
@@ -161,11 +164,13 @@ type Availability struct {
 // Family is one data file: a system (Windows) or a program (Thunderbird)
 // with its version rows, ordered by version.
 type Family struct {
-	ID    string   `json:"id"`
-	Kind  string   `json:"kind"`
-	Name  string   `json:"name"`
-	Names []string `json:"names"`
-	Axis  string   `json:"axis,omitempty"`
+	ID   string `json:"id"`
+	Kind string `json:"kind"`
+	Name string `json:"name"`
+	// NameIT is the name in Italian, where the name has words in it.
+	NameIT string   `json:"name_it,omitempty"`
+	Names  []string `json:"names"`
+	Axis   string   `json:"axis,omitempty"`
 	// NamedVersions maps names to versions: "el capitan" → "10.11",
 	// "2010" → "14", "api 19" → "4.4".
 	NamedVersions map[string]string `json:"named_versions,omitempty"`
@@ -188,6 +193,7 @@ type Family struct {
 	Redirect     map[string]string `json:"redirect,omitempty"`
 	Stack        string            `json:"stack,omitempty"`
 	StackName    string            `json:"stack_name,omitempty"`
+	StackNameIT  string            `json:"stack_name_it,omitempty"`
 	Uses         []string          `json:"uses,omitempty"`
 	Availability []*Availability   `json:"availability,omitempty"`
 	// NeedsOS is the oldest system version, per OS family, that runs the
@@ -209,6 +215,9 @@ type KB struct {
 	byID     map[string]*Family
 	rows     map[string]*Row
 	idx      *index
+
+	itOnce  sync.Once
+	itNames map[string]string
 }
 
 // Families lists every family: systems first, then programs, each sorted

@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"html/template"
 	"io"
 	"sort"
 	"strings"
@@ -140,7 +139,9 @@ func (kb *KB) WriteTable(w io.Writer, format string, tr Translate) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(rows)
 	case "html":
-		return writeHTML(w, rows, tr)
+		// One language, no switch: "compat --table --format html" gives
+		// WritePage both.
+		return kb.WritePage(w, []PageLang{{Code: tr("compat.table.lang", nil), T: tr}})
 	}
 	return fmt.Errorf("unknown table format %q (one of %v)", format, TableFormats())
 }
@@ -284,81 +285,4 @@ func writeCSV(w io.Writer, rows []TableRow, tr Translate) error {
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-var htmlPage = template.Must(template.New("page").Parse(`<!DOCTYPE html>
-<html lang="{{.Lang}}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Title}}</title>
-<style>
-body { font-family: system-ui, sans-serif; margin: 1.5em; color: #1b1b1b; }
-table { border-collapse: collapse; margin-bottom: 2em; font-size: 0.9em; }
-th, td { border: 1px solid #c8c8c8; padding: 0.3em 0.5em; vertical-align: top; text-align: left; }
-th { background: #f0f0f0; position: sticky; top: 0; }
-td.works { background: #e3f5e1; } td.needs_action { background: #fff4d6; }
-td.unsupported { background: #fde2e1; } td.unknown, td.system { background: #eef0f5; }
-td.notes, td.sources { font-size: 0.85em; max-width: 30em; }
-</style>
-</head>
-<body>
-<h1>{{.Title}}</h1>
-<p>{{.Generated}}</p>
-<p>{{.Legend}}</p>
-{{range .Sections}}<h2>{{.Title}}</h2>
-<table>
-<thead><tr>{{range $.Head}}<th>{{.}}</th>{{end}}</tr></thead>
-<tbody>
-{{range .Rows}}<tr>{{range .}}<td{{if .Class}} class="{{.Class}}"{{end}}>{{.Text}}</td>{{end}}</tr>
-{{end}}</tbody>
-</table>
-{{end}}</body>
-</html>
-`))
-
-type htmlCell struct{ Text, Class string }
-
-type htmlSection struct {
-	Title string
-	Rows  [][]htmlCell
-}
-
-func writeHTML(w io.Writer, rows []TableRow, tr Translate) error {
-	cols := columns(tr)
-	data := struct {
-		Lang, Title, Generated, Legend string
-		Head                           []string
-		Sections                       []htmlSection
-	}{Lang: tr("compat.table.lang", nil), Title: tr("compat.table.title", nil),
-		Generated: tr("compat.table.generated", nil), Legend: tr("compat.table.legend", nil)}
-	for _, c := range cols {
-		data.Head = append(data.Head, heading(c, tr))
-	}
-	for i, sec := range sections(rows) {
-		hs := htmlSection{Title: tr(sectionKeys[i], nil)}
-		for _, r := range sec {
-			var line []htmlCell
-			for _, c := range cols {
-				line = append(line, htmlCell{Text: c.cell(r), Class: cellClass(c.key, r)})
-			}
-			hs.Rows = append(hs.Rows, line)
-		}
-		data.Sections = append(data.Sections, hs)
-	}
-	return htmlPage.Execute(w, data)
-}
-
-func cellClass(key string, r TableRow) string {
-	switch key {
-	case "compat.table.col.server12":
-		return r.Verdict["1.2"]
-	case "compat.table.col.server13":
-		return r.Verdict["1.3"]
-	case "compat.table.col.notes":
-		return "notes"
-	case "compat.table.col.sources":
-		return "sources"
-	}
-	return ""
 }
