@@ -64,10 +64,13 @@ bench:
 
 # compare-testssl: Debian's testssl.sh -p on one implicit-TLS port of the
 # test Dovecot and the full check, through the same 20 ms one-way line in
-# the same run (README, "Measured"). Not part of `test`: it takes ~20 s.
+# the same run (README, "Measured"). Then testssl.sh -c against every
+# handshake scenario (Dovecot and its openssl s_server twin) next to the
+# simulator, with the agreement table (~4 min). Not part of `test`.
 compare-testssl:
 	@scripts/install-deps.sh testssl
 	MAILDOCTOR_TESTSSL=1 $(GO) test -run '^TestCompareTestssl$$' -count=1 -v ./detect/check/
+	MAILDOCTOR_TESTSSL=1 $(GO) test -run '^TestCompareTestsslSimulation$$' -count=1 -v -timeout 20m ./detect/compat/
 
 fuzz:
 	@scripts/fuzz.sh 30s
