@@ -25,6 +25,6 @@ winecfg -v win7 >/dev/null 2>&1
 cd "$root/fix/apply"
 # TestReadOnlyFolder (chmod 0555 on a folder) does not hold on Windows; run
 # the registry and .oeaccount tests by default.
-[ $# -gt 0 ] || set -- -test.run 'Outlook|LiveMail|TLS12|RegBackup|OEEdit'
+[ $# -gt 0 ] || set -- -test.run 'Outlook|LiveMail|TLS12|RegBackup|OEEdit|Manifest|Lock|Message'
 wine "$work/apply.test.exe" -test.count=1 -test.v "$@" 2>&1 | tr -d '\r' | tee "$work/log"
 tail -1 "$work/log" | grep -qx PASS
