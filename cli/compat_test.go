@@ -174,3 +174,39 @@ func BenchmarkCompatCommand(b *testing.B) {
 		}
 	}
 }
+
+// What an agent reads (and may read out) has no repository paths, no English
+// names inside Italian sentences, and no pointer to notes it is not shown.
+func TestCompatReaderText(t *testing.T) {
+	for _, lang := range []string{"it", "en"} {
+		for _, q := range [][]string{{"--os", "windows 7", "--client", "outlook 2010"}, {"--os", "iphone ios 9"}, {"--os", "android 4.4", "--client", "gmail"}} {
+			for _, asJSON := range []bool{false, true} {
+				args := append([]string{"compat", "--lang", lang}, q...)
+				if asJSON {
+					args = append(args, "--json")
+				}
+				_, stdout, _ := run(t, "", args...)
+				bad := []string{"shared/seeds", "shared/research", ".txt", "assets/compat", "the notes", "le note"}
+				// The sources (and the JSON's notes, for agents) stay in
+				// English; the sentences above them must not.
+				sentences := stdout
+				if i := strings.Index(stdout, "\nFonti\n"); i >= 0 {
+					sentences = stdout[:i]
+				}
+				for _, b := range bad {
+					if strings.Contains(stdout, b) {
+						t.Errorf("%s %v json=%v: %q in the answer", lang, q, asJSON, b)
+					}
+				}
+				if lang != "it" || asJSON {
+					continue
+				}
+				for _, b := range []string{"classic, for Windows", "Gmail app", "and later", "and older", "not documented"} {
+					if strings.Contains(sentences, b) {
+						t.Errorf("%s %v json=%v: %q in the answer", lang, q, asJSON, b)
+					}
+				}
+			}
+		}
+	}
+}
