@@ -112,7 +112,7 @@ func (s *computerScreen) render() {
 	if c.OS != nil {
 		objs = append(objs, bold(u.Tf("gui.computer.os", "os", osLine(c.OS))), wrapped(s.tlsLine(c.OS.TLS)))
 		for _, f := range u.localize(c.OS.Findings) {
-			objs = append(objs, u.findingCard(f, nil))
+			objs = append(objs, u.findingCard(f, u.osFindingAction(f)))
 		}
 	}
 	for _, f := range u.localize(c.Findings) {

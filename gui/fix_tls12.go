@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"maildoctor.app/maildoctor/detect/clients"
 	"maildoctor.app/maildoctor/detect/finding"
 	"maildoctor.app/maildoctor/fix/apply"
 	"maildoctor.app/maildoctor/fix/plan"
@@ -136,4 +137,48 @@ func tls12Result(u *UI, out *apply.TLS12Outcome, undo bool, client string) *tls1
 		return &tls12Outcome{sev: finding.OK, text: u.T("gui.fix.tls12.already")}
 	}
 	return &tls12Outcome{sev: finding.OK, text: u.Tf("gui.fix.tls12.done", "client", client)}
+}
+
+// windowsTLSPrograms use Windows' own TLS (SChannel): with TLS 1.2 off
+// they cannot connect, whatever their settings (detection.md §2).
+var windowsTLSPrograms = map[string]bool{
+	clients.Outlook: true, clients.WindowsLive: true, clients.WindowsMail: true,
+	clients.OutlookExpress: true, clients.EMClient: true,
+}
+
+// osFindingAction is the "How to fix it" of a finding about this
+// computer: "TLS 1.2 is switched off" opens the Fix screen at the TLS 1.2
+// card, for an account of a program that relies on Windows' TLS (one
+// that must change first). nil when there is no such account.
+func (u *UI) osFindingAction(f finding.Finding) func() {
+	if f.ID != finding.OSTLS12Disabled || u.computer == nil {
+		return nil
+	}
+	if _, ok := u.deps.Fixer.(TLS12Switcher); !ok {
+		return nil
+	}
+	var cl *clients.Client
+	var a *clients.Account
+	for i := range u.computer.Clients {
+		c := &u.computer.Clients[i]
+		if !windowsTLSPrograms[c.ID] {
+			continue
+		}
+		for j := range c.Accounts {
+			acc := &c.Accounts[j]
+			if acc.Email == "" || acc.Kind != "" {
+				continue
+			}
+			if a == nil || needsChange(acc) && !needsChange(a) {
+				cl, a = c, acc
+			}
+		}
+	}
+	if a == nil {
+		return nil
+	}
+	return func() {
+		u.fix.want = plan.SecSystem
+		u.openFix(cl, a)
+	}
 }

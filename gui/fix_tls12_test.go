@@ -230,3 +230,28 @@ func TestApplyErrorWords(t *testing.T) {
 		}
 	}
 }
+
+// On "This computer" the red "TLS 1.2 is switched off" note has its own
+// "How to fix it", which opens the Fix screen of the Outlook account at
+// the TLS 1.2 card (step 1).
+func TestTLS12NoteLeadsToTheSwitch(t *testing.T) {
+	w := newWin7(t)
+	fx := &win7Fixer{fakeFixer: fakeFixer{m: w.m}, w: w}
+	u, _ := startUI(t, Deps{Check: (&fakeCheck{report: failingReport()}).run, Computer: w.computer, Plan: fakePlan, Fixer: fx, Lang: "en"})
+	texts := allText(u.computerScreen.body)
+	if !containsPrefix(texts, "TLS 1.2 is switched off on this computer") {
+		t.Fatalf("no TLS 1.2 note: %v", texts)
+	}
+	how := findButton(u.computerScreen.body, "How to fix it")
+	if how == nil {
+		t.Fatalf("the TLS 1.2 note has no \"How to fix it\": %v", texts)
+	}
+	test.Tap(how)
+	settle(u)
+	if u.tabs.SelectedIndex() != TabFix || u.fixFor == nil || u.fixFor.client.ID != "outlook" {
+		t.Fatalf("not on the Outlook account's Fix screen (tab %d)", u.tabs.SelectedIndex())
+	}
+	if b := findButton(u.fix.body, "Switch on TLS 1.2"); b == nil || b.Disabled() {
+		t.Fatalf("no \"Switch on TLS 1.2\" there: %v", allText(u.fix.body))
+	}
+}
