@@ -79,8 +79,6 @@ func checkCompatFlags(f compatFlags) error {
 		return usagef("--server-tls must be 1.2 or 1.3")
 	case f.server == "" && (f.starttls || len(f.resolve) > 0):
 		return usagef("--starttls and --resolve go with --server")
-	case f.server != "" && f.table:
-		return usagef("--server with --table is not available yet: use --os/--client")
 	}
 	return nil
 }
@@ -128,6 +126,9 @@ func runCompat(ctx context.Context, args []string, env Env) error {
 		format := f.format
 		if format == "" {
 			format = "md"
+		}
+		if f.server != "" {
+			return writeMeasuredTable(ctx, env.Stdout, kb, f, format, tr)
 		}
 		if format == "html" {
 			return writeCompatPage(env.Stdout, kb, f.lang)

@@ -98,3 +98,30 @@ func renderMeasured(w io.Writer, ms []measuredJSON, tr i18n.Translator) {
 		fmt.Fprintln(w, "  - "+safetext.Line(line))
 	}
 }
+
+// writeMeasuredTable is "compat --table --server": the matrix's rows that
+// have handshake profiles, each with the data's verdicts and what its
+// profiles got from the server. Exit 1 when a profile does not connect.
+func writeMeasuredTable(ctx context.Context, w io.Writer, kb *compat.KB, f compatFlags, format string, tr i18n.Translator) error {
+	ep, err := compatEndpoint(f)
+	if err != nil {
+		return err
+	}
+	all, err := compat.Handshakes()
+	if err != nil {
+		return err
+	}
+	cps := make([]probe.ClientProfile, 0, len(all))
+	for _, p := range all {
+		cps = append(cps, p.Client())
+	}
+	ms := probe.Simulate(ctx, ep, cps, probe.Options{Resolve: f.resolve})
+	rows := compat.MeasuredTable(kb.Table(), all, ms)
+	if err := compat.WriteMeasuredTable(w, format, safetext.Line(f.server), safetext.Line(ep.Addr()), rows, tr.T); err != nil {
+		return err
+	}
+	if !compat.AllConnect(rows) {
+		return errProblems
+	}
+	return nil
+}
