@@ -18,7 +18,7 @@ run: deps
 # test: every test. The Windows code runs for real under Wine, and the
 # release files are built and checked (PE headers, size budgets, the legacy
 # .exe under Wine), so a change that breaks a download fails here.
-test: test-deps lint cross build-legacy unit test-wine test-dist
+test: test-deps lint cross build-legacy unit journey test-wine test-dist
 
 # deps: what building and running needs.
 deps:
@@ -74,6 +74,14 @@ compare-testssl:
 
 fuzz:
 	@scripts/fuzz.sh 30s
+
+# journey: the real window under Xvfb, driven by xdotool as an Italian
+# customer: a real Thunderbird profile on STARTTLS, "Cosa fare", the
+# automatic fix, done, undo; prefs.js checked changed, then restored byte
+# for byte. Screenshots of each step stay in /tmp/maildoctor-journey.
+.PHONY: journey
+journey:
+	scripts/journey.sh
 
 # screenshots: the real window under Xvfb, every screen in both languages.
 screenshots: deps

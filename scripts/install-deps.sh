@@ -26,6 +26,8 @@ if [ "$mode" = test ]; then
 	# Postfix with Cyrus SASL: the real submission server most providers
 	# run (internal/postfixtest starts its own, like Dovecot).
 	want+=(dovecot-imapd dovecot-pop3d dovecot-submissiond golang-1.19-go openssl postfix sasl2-bin libsasl2-modules)
+	# The journey through the real window (scripts/journey.sh).
+	want+=(xvfb xdotool imagemagick)
 fi
 
 missing=()
