@@ -25,6 +25,7 @@ import (
 	"maildoctor.app/maildoctor/detect/server"
 	"maildoctor.app/maildoctor/detect/system"
 	"maildoctor.app/maildoctor/fix/advise"
+	"maildoctor.app/maildoctor/fix/apply"
 	"maildoctor.app/maildoctor/fix/plan"
 	"maildoctor.app/maildoctor/gui"
 	"maildoctor.app/maildoctor/i18n"
@@ -73,9 +74,79 @@ func main() {
 				fmt.Println(path)
 			}
 		}
+		win7Shots(a, w, cat, kb, out)
 		fyne.Do(a.Quit)
 	}()
 	w.ShowAndRun()
+}
+
+// win7Shots photographs what a Windows 7 customer with Outlook 2010 and
+// TLS 1.2 switched off meets: "This computer" with the red note, and the
+// Fix screen in the order of work (TLS 1.2, restart, Outlook's settings).
+func win7Shots(a fyne.App, first fyne.Window, cat *i18n.Catalog, kb *compat.KB, out string) {
+	var w fyne.Window
+	var ui *gui.UI
+	fyne.DoAndWait(func() {
+		first.Hide()
+		w = a.NewWindow("Mail Doctor")
+		w.Resize(fyne.NewSize(900, 680))
+		ui = gui.New(a, w, gui.Deps{Catalog: cat, Check: demoCheck, Computer: win7Computer, Plan: demoPlan, Fixer: win7Fixer{},
+			Compat: kb, Lang: "it", Version: "demo"})
+		w.Show()
+	})
+	time.Sleep(time.Second)
+	ui.WaitIdle()
+	for _, lang := range []string{"it", "en"} {
+		for i, name := range []string{"win7-computer", "win7-fix"} {
+			fyne.DoAndWait(func() {
+				ui.SetLang(lang)
+				if i == 0 {
+					ui.Select(gui.TabComputer)
+				} else {
+					ui.OpenAccountFix("mario.rossi@cliente.it")
+				}
+			})
+			ui.WaitIdle()
+			time.Sleep(400 * time.Millisecond)
+			path := filepath.Join(out, fmt.Sprintf("%s-%d-%s.png", lang, i+5, name))
+			if err := capture(w, path); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			}
+			fmt.Println(path)
+		}
+	}
+}
+
+// win7Computer is Windows 7 SP1 with TLS 1.1/1.2 off and Outlook 2010
+// whose account still uses STARTTLS.
+func win7Computer(context.Context) (*scan.Report, error) {
+	info := &system.Info{Family: "windows", Name: "Windows 7 Professional", Version: "6.1", Build: "7601", Kernel: "6.1.7601",
+		TLS: system.TLS{V10: system.Default, V11: system.Off, V12: system.Off, V13: system.No}}
+	info.Findings = []finding.Finding{finding.New(finding.OSTLS12Disabled, finding.Fail, "", "os", info.Name, "family", "windows")}
+	ol := clients.Client{ID: "outlook", Name: "Microsoft Outlook 2010", Version: "14.0.7268.5000", Accounts: []clients.Account{{
+		Email: "mario.rossi@cliente.it", Key: "00000002",
+		Source:   `HKEY_CURRENT_USER\Software\Microsoft\Windows NT\CurrentVersion\Windows Messaging Subsystem\Profiles\Outlook\9375CFF0413111d3B88A00104B2A6676\00000002`,
+		Incoming: &clients.Server{Protocol: server.IMAP, Host: "mail.cliente.it", Port: 993, Security: server.TLS},
+		Outgoing: &clients.Server{Protocol: server.SMTP, Host: "mail.cliente.it", Port: 587, Security: server.StartTLS},
+	}}}
+	clients.Assess(&ol, nil)
+	return &scan.Report{OS: info, Clients: []clients.Client{ol}}, nil
+}
+
+// win7Fixer shows the automatic fix and the TLS 1.2 switch; the
+// screenshots press nothing.
+type win7Fixer struct{}
+
+func (win7Fixer) Apply(*plan.Plan) (*apply.Result, error)    { return nil, apply.ErrNotAutomatic }
+func (win7Fixer) Undo(*plan.Plan) (*apply.UndoResult, error) { return nil, apply.ErrNoBackup }
+func (win7Fixer) UndoState(*plan.Plan) gui.UndoState         { return gui.UndoState{} }
+func (win7Fixer) TLS12State() gui.TLS12State                 { return gui.TLS12State{Applies: true} }
+func (win7Fixer) Export(string, *plan.Plan) ([]byte, string, error) {
+	return nil, "", apply.ErrNotAutomatic
+}
+func (win7Fixer) SwitchTLS12(bool, string) (*apply.TLS12Outcome, error) {
+	return nil, apply.ErrElevationCancelled
 }
 
 // capture photographs the window as the X server shows it (ImageMagick's
