@@ -539,7 +539,15 @@ func (fx *fixer) export(email string) error {
 func (fx *fixer) exportData(email string) (data []byte, note string, err error) {
 	var p *plan.Plan
 	if fx.flags.export != plan.ExportReg {
-		p, err = fx.plan(email, nil, nil)
+		// The file gets the server names of the address's account on this
+		// computer, as its steps and automatic change do (plan.Build
+		// decides them once); without one, the provider's.
+		info, list := fx.detect(email)
+		var fd *found
+		if len(list) > 0 {
+			fd = &list[0]
+		}
+		p, err = fx.plan(email, info, fd)
 		var none *noServersError
 		if errors.As(err, &none) {
 			return nil, "", usagef("%v", err)

@@ -46,13 +46,17 @@ type cardInfo struct {
 	// automatic: fix/apply can change its settings file (or, for
 	// Outlook, the account's registry key).
 	automatic bool
+	// setsHost: that change also sets the server name (Outlook's
+	// registry key, Windows Live Mail's .oeaccount); the others change
+	// only the port and security.
+	setsHost bool
 }
 
 var cards = map[Card]cardInfo{
-	Outlook2007:     {schannel: true, automatic: true},
-	Outlook2010:     {schannel: true, automatic: true},
-	Outlook2013:     {schannel: true, automatic: true},
-	Outlook2016:     {schannel: true, automatic: true},
+	Outlook2007:     {schannel: true, automatic: true, setsHost: true},
+	Outlook2010:     {schannel: true, automatic: true, setsHost: true},
+	Outlook2013:     {schannel: true, automatic: true, setsHost: true},
+	Outlook2016:     {schannel: true, automatic: true, setsHost: true},
 	OutlookNew:      {},
 	Thunderbird:     {automatic: true},
 	AppleMail:       {},
@@ -60,7 +64,7 @@ var cards = map[Card]cardInfo{
 	GmailAndroid:    {},
 	SamsungEmail:    {},
 	K9:              {},
-	WindowsLiveMail: {schannel: true, automatic: true},
+	WindowsLiveMail: {schannel: true, automatic: true, setsHost: true},
 	EMClient:        {schannel: true},
 	Evolution:       {},
 	ClawsMail:       {automatic: true},
@@ -178,6 +182,10 @@ func (c Card) Unsupported() bool { return cards[c].unsupported }
 // Automatic reports whether fix/apply can change this program's settings
 // itself.
 func (c Card) Automatic() bool { return cards[c].automatic }
+
+// SetsHost reports whether fix/apply's change of this program also sets
+// the server name, so a plan that renames the server can be automatic.
+func (c Card) SetsHost() bool { return cards[c].setsHost }
 
 // NameKey is the translation key of the program's name.
 func (c Card) NameKey() string { return "fix.client." + string(c) + ".name" }

@@ -35,7 +35,7 @@ func Keys() []string {
 		"fix.unsupported.client", "fix.unsupported.system", "fix.unsupported.compat",
 		"fix.unsupported.way_out_client", "fix.unsupported.way_out_system",
 		"fix.before.password", "fix.before.duplicates", "fix.before.sent",
-		"fix.hostname.rename",
+		"fix.hostname.rename", "fix.hostname.provider",
 		"fix.password.failed", "fix.password.spaces",
 		"fix.sent.no_folder",
 		"fix.duplicates.spot", "fix.duplicates.no_uidl",

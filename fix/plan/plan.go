@@ -113,9 +113,10 @@ func Build(in Input) (*Plan, error) {
 	}
 	p.Incoming, p.Outgoing = incomingFor(s, in.Account), s.SMTP
 	b := &builder{in: in, p: p}
+	b.decideHosts()
 	p.Status = b.status()
 	b.sections()
-	p.Automatic = p.Card.Automatic() && in.Account != nil && p.Status == StatusChange
+	p.Automatic = b.automatic()
 	p.Exports = []string{ExportCard, ExportAutoconfig, ExportMobileconfig}
 	if b.has(SecSystem) {
 		p.Exports = append(p.Exports, ExportReg)
@@ -140,6 +141,8 @@ func incomingFor(s Settings, a *clients.Account) *server.Endpoint {
 type builder struct {
 	in Input
 	p  *Plan
+	// hostChanges are the server names the plan changes (decideHosts).
+	hostChanges []hostChange
 }
 
 func (b *builder) status() Status {
@@ -184,15 +187,14 @@ func (b *builder) systemTooOld() bool {
 	return tooOld(b.in.System) && (cards[b.p.Card].schannel || b.p.Card == Other)
 }
 
-// differs compares what the program uses with the right setting. The host
-// counts only when its certificate does not cover it: another name for
-// the same server is the customer's choice.
+// differs compares what the program uses with the right setting; the
+// host is the one decideHosts chose, which keeps the customer's own name
+// for the server where it can.
 func (b *builder) differs(cur *clients.Server, want *server.Endpoint) bool {
 	if cur == nil || want == nil {
 		return false
 	}
-	_, renamed := b.p.Settings.Renamed[strings.ToLower(cur.Host)]
-	return cur.Port != want.Port || cur.Security != want.Security || renamed
+	return cur.Port != want.Port || cur.Security != want.Security || !strings.EqualFold(cur.Host, want.Host)
 }
 
 func (b *builder) has(id string) bool {
@@ -274,8 +276,21 @@ func (b *builder) before() []Step {
 	return out
 }
 
+// hostname says why a server name changes: the certificate's name, or
+// the provider's server in place of a name it does not answer for. With
+// no account, the certificate's renames of the discovered servers.
 func (b *builder) hostname() []Step {
 	var out []Step
+	for _, c := range b.hostChanges {
+		key := "fix.hostname.provider"
+		if c.renamed {
+			key = "fix.hostname.rename"
+		}
+		out = append(out, step(key, "protocol", c.protocol.Name(), "from", c.from, "to", c.to))
+	}
+	if b.in.Account != nil {
+		return out
+	}
 	for _, ep := range []*server.Endpoint{b.p.Incoming, b.p.Outgoing} {
 		if ep == nil {
 			continue
@@ -291,7 +306,7 @@ func (b *builder) hostname() []Step {
 
 func (b *builder) change() []Step {
 	var out []Step
-	if b.p.Card.Automatic() && b.in.Account != nil && b.p.Status == StatusChange {
+	if b.automatic() {
 		out = append(out, step("fix.automatic", "program", b.in.program()))
 	}
 	out = append(out, b.clientStep("open"))
@@ -352,15 +367,17 @@ func (b *builder) duplicates() []Step {
 }
 
 // system: Windows 7 and 8 need TLS 1.1/1.2 switched on for programs that
-// use Windows' own TLS.
+// use Windows' own TLS. The order is compat's (detect/compat
+// windows_tls12.go): the SChannel keys that mail needs first, then
+// KB3140245, which only Exchange and Autodiscover need.
 func (b *builder) system() []Step {
 	if !needsTLS12Switch(b.in.System) || !cards[b.p.Card].schannel && b.in.Compat != compat.NeedsAction {
 		return nil
 	}
 	return []Step{
 		step("fix.system.tls12", "system", systemName(b.in.System)),
-		step("fix.system.update"),
 		step("fix.system.reg"),
+		step("fix.system.update"),
 	}
 }
 
