@@ -119,6 +119,9 @@ func (kb *KB) Evaluate(q Query) (Verdict, error) {
 	v := Verdict{ServerMinTLS: floor.String(), TLS: kb.supports(r)}
 	v.OS, v.Client = r.describe()
 	v.Verdict, v.Actions = kb.decideAll(r, v.TLS, floor)
+	for i := range v.Actions {
+		v.Actions[i] = stepArgs(v.Actions[i])
+	}
 	if q.STARTTLSClosed && v.Verdict != Unsupported {
 		v.Actions = append(v.Actions, Action{Kind: ActionSetting, Key: "compat.action.use_implicit"})
 	}

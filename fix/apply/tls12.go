@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"maildoctor.app/maildoctor/detect/compat"
 	"maildoctor.app/maildoctor/detect/system"
 	"maildoctor.app/maildoctor/fix/export"
 )
@@ -33,9 +34,8 @@ func hklmPath(full string) string {
 // 64-bit (SOFTWARE\Wow6432Node exists).
 func tls12Keys(reg system.Registry) []tls12Key {
 	var out []tls12Key
-	for _, v := range []string{"TLS 1.1", "TLS 1.2"} {
-		out = append(out, tls12Key{hklmPath(strings.Replace(export.SChannelKey, "%s", v, 1)),
-			map[string]uint32{"DisabledByDefault": 0, "Enabled": 1}})
+	for _, v := range compat.SChannelVersions() {
+		out = append(out, tls12Key{hklmPath(strings.Replace(export.SChannelKey, "%s", v, 1)), compat.SChannelValues()})
 	}
 	out = append(out, tls12Key{hklmPath(export.WinHTTPKey), map[string]uint32{"DefaultSecureProtocols": export.DefaultSecureProtocols}})
 	if system.RegKeyExists(reg, system.LocalMachine, `SOFTWARE\Wow6432Node`) {

@@ -3,26 +3,18 @@ package export
 import (
 	"fmt"
 	"strings"
+
+	"maildoctor.app/maildoctor/detect/compat"
 )
 
-// The registry changes that switch on TLS 1.1 and 1.2 on Windows 7 and 8
-// (research: tls-compat.md; Microsoft "TLS registry settings" and
-// KB3140245).
+// The registry changes that switch on TLS 1.1 and 1.2 on Windows 7 and 8:
+// detect/compat holds them (windows_tls12.go), so that this file, compat's
+// steps and fix --enable-tls12 (fix/apply) agree.
 const (
-	// SChannelKey is the client side of a TLS version in SChannel, used by
-	// Outlook, Windows Live Mail and every program that relies on
-	// Windows' own TLS. "Enabled"=1 and "DisabledByDefault"=0 make the
-	// version available to programs that do not ask for it by name.
-	SChannelKey = `HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\%s\Client`
-	// WinHTTPKey and WinHTTPKeyWow64 hold WinHTTP's default protocols for
-	// 64-bit and 32-bit programs (Outlook's Autodiscover and other HTTP
-	// traffic). They take effect only with KB3140245 installed.
-	WinHTTPKey      = `HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\WinHttp`
-	WinHTTPKeyWow64 = `HKEY_LOCAL_MACHINE\SOFTWARE\Wow6432Node\Microsoft\Windows\CurrentVersion\Internet Settings\WinHttp`
-	// DefaultSecureProtocols is TLS 1.0 (0x80) + 1.1 (0x200) + 1.2
-	// (0x800): KB3140245's value, which keeps TLS 1.0 for servers that
-	// still need it.
-	DefaultSecureProtocols = 0x00000A80
+	SChannelKey            = compat.SChannelClientKey
+	WinHTTPKey             = compat.WinHTTPKey
+	WinHTTPKeyWow64        = compat.WinHTTPKeyWow64
+	DefaultSecureProtocols = compat.DefaultSecureProtocols
 )
 
 // Reg is the .reg file for Windows 7 and 8. It is REGEDIT4, not "Windows
@@ -42,15 +34,18 @@ func Reg() []byte {
 		"",
 		"; Mail Doctor: switch on TLS 1.1 and TLS 1.2 on Windows 7 and Windows 8,",
 		"; for mail programs that use Windows' own TLS (Outlook, Windows Live Mail).",
-		"; Install Windows update KB3140245 first. Importing this file needs an",
-		"; administrator; restart the computer afterwards.",
+		"; POP, IMAP and SMTP mail need only the SChannel keys; the WinHttp keys are",
+		"; for Outlook's Exchange and Autodiscover and count once Windows update",
+		"; KB3140245 is installed. Importing this file needs an administrator;",
+		"; restart the computer afterwards.",
 		"",
 	}
-	for _, v := range []string{"TLS 1.1", "TLS 1.2"} {
+	vals := compat.SChannelValues()
+	for _, v := range compat.SChannelVersions() {
 		lines = append(lines,
 			"["+strings.Replace(SChannelKey, "%s", v, 1)+"]",
-			`"DisabledByDefault"=dword:00000000`,
-			`"Enabled"=dword:00000001`,
+			fmt.Sprintf(`"DisabledByDefault"=dword:%08x`, vals["DisabledByDefault"]),
+			fmt.Sprintf(`"Enabled"=dword:%08x`, vals["Enabled"]),
 			"")
 	}
 	for _, k := range []string{WinHTTPKey, WinHTTPKeyWow64} {
