@@ -260,19 +260,11 @@ func (s *computerScreen) verdict(cl *clients.Client) (compat.Verdict, bool) {
 	if u.deps.Compat == nil || u.computer == nil || u.computer.OS == nil {
 		return compat.Verdict{}, false
 	}
-	v, err := u.deps.Compat.EvaluateDetected(detectedOS(u.computer.OS), cl.ID, cl.Version, "1.2", true)
+	v, err := u.deps.Compat.EvaluateDetected(compat.DetectedFrom(u.computer.OS), cl.ID, cl.Version, "1.2", true)
 	if err != nil || v.Verdict == compat.Undetermined {
 		return compat.Verdict{}, false
 	}
 	return v, true
-}
-
-func detectedOS(i *system.Info) compat.DetectedOS {
-	build := 0
-	if b := strings.SplitN(i.Build, ".", 2)[0]; b != "" {
-		build, _ = strconv.Atoi(b)
-	}
-	return compat.DetectedOS{Family: i.Family, Version: i.Version, Build: build}
 }
 
 // verdictRow says in one sentence whether the program can still connect,

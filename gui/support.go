@@ -9,10 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"maildoctor.app/maildoctor/detect/clients"
-	"maildoctor.app/maildoctor/detect/clients/scan"
 	"maildoctor.app/maildoctor/detect/compat"
-	"maildoctor.app/maildoctor/detect/system"
 	"maildoctor.app/maildoctor/fix/report"
 )
 
@@ -77,7 +74,7 @@ func (s *supportScreen) contact() string {
 // check and this computer.
 func (s *supportScreen) build() (*report.Report, error) {
 	u := s.u
-	in := report.Input{App: u.deps.Version, Lang: u.Lang(), Check: u.report, Computer: reportComputer(u.computer)}
+	in := report.Input{App: u.deps.Version, Lang: u.Lang(), Check: u.report, Computer: report.ComputerFrom(u.computer)}
 	if pass := u.account.password.Text; pass != "" {
 		in.Secrets = []string{pass}
 	}
@@ -241,30 +238,4 @@ func (u *UI) showAbout() {
 		version = md.Version
 	}
 	u.inform(u.T("gui.about"), u.Tf("gui.about.text", "version", version))
-}
-
-// reportComputer copies "this computer" into the report's plain shape.
-func reportComputer(c *scan.Report) *report.Computer {
-	if c == nil || c.OS == nil {
-		return nil
-	}
-	out := &report.Computer{OS: report.OS{Family: c.OS.Family, Name: c.OS.Name, Version: c.OS.Version, Build: c.OS.Build, TLS: map[string]string{}}}
-	for _, v := range system.Versions {
-		out.OS.TLS[v] = string(c.OS.TLS.Get(v))
-	}
-	for _, cl := range c.Clients {
-		rc := report.Client{ID: cl.ID, Name: cl.Name, Version: cl.Version, Findings: cl.AllFindings()}
-		for _, a := range cl.Accounts {
-			rc.Accounts = append(rc.Accounts, report.Account{Email: a.Email, Incoming: reportServer(a.Incoming), Outgoing: reportServer(a.Outgoing)})
-		}
-		out.Clients = append(out.Clients, rc)
-	}
-	return out
-}
-
-func reportServer(s *clients.Server) *report.Server {
-	if s == nil {
-		return nil
-	}
-	return &report.Server{Protocol: string(s.Protocol), Host: s.Host, Port: s.Port, Security: string(s.Security)}
 }
