@@ -33,6 +33,9 @@ func (h *hostServices) computer(ctx context.Context) (*scan.Report, error) {
 
 func (h *hostServices) plan(ctx context.Context, req advise.Request) (*plan.Plan, error) {
 	req.Profiles = h.profiles
+	if len(h.profiles) > 0 {
+		req.Builtin = h.profiles[0] // the built-in first (app.go)
+	}
 	return advise.Plan(ctx, req, advise.Options{})
 }
 

@@ -248,6 +248,14 @@ func readPassword(f checkFlags, env Env, prompt string) (*string, error) {
 	return nil, nil
 }
 
+// builtinOf is the built-in profile of a loadProfiles list: its first.
+func builtinOf(profiles []*discover.Profile) *discover.Profile {
+	if len(profiles) == 0 {
+		return nil
+	}
+	return profiles[0]
+}
+
 // loadProfiles returns the built-in profile and, after it (so it wins),
 // the one given with --profile.
 func loadProfiles(ctx context.Context, src string) ([]*discover.Profile, error) {

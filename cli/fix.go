@@ -219,7 +219,7 @@ func (fx *fixer) detect(email string) (*system.Info, []found) {
 // plan asks fix/advise for the plan of email, for the program and account
 // fd when given, and localizes it.
 func (fx *fixer) plan(email string, info *system.Info, fd *found) (*plan.Plan, error) {
-	req := advise.Request{Email: email, System: info, Profiles: fx.profiles, Program: fx.env.program()}
+	req := advise.Request{Email: email, System: info, Profiles: fx.profiles, Program: fx.env.program(), Builtin: builtinOf(fx.profiles)}
 	if fd != nil {
 		req.Client, req.Account = fd.client, fd.account
 	}

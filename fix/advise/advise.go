@@ -38,6 +38,9 @@ type Request struct {
 	// Program is the command the steps tell the user to type; empty
 	// means "maildoctor".
 	Program string
+	// Builtin is the built-in provider profile (plan.Input.Builtin), nil
+	// to parse it for this plan.
+	Builtin *discover.Profile
 }
 
 // Options are the network parts; the zero value uses the system's.
@@ -58,7 +61,7 @@ func (e *NoServersError) Error() string {
 // Plan makes the plan for req. The plan's texts are not localized yet
 // (plan.Localize).
 func Plan(ctx context.Context, req Request, opt Options) (*plan.Plan, error) {
-	in := plan.Input{Email: req.Email, System: req.System, Client: req.Client, Account: req.Account, Compat: req.Compat, Program: req.Program}
+	in := plan.Input{Email: req.Email, System: req.System, Client: req.Client, Account: req.Account, Compat: req.Compat, Program: req.Program, Builtin: req.Builtin}
 	profileWeb, err := servers(ctx, req, opt, &in)
 	if err != nil {
 		return nil, err

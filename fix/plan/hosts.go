@@ -37,9 +37,8 @@ func (b *builder) decideHosts() {
 	if a == nil {
 		return
 	}
-	owns := owner(b.p.Email)
-	b.p.Incoming = b.decideHost(a.Incoming, b.p.Incoming, owns)
-	b.p.Outgoing = b.decideHost(a.Outgoing, b.p.Outgoing, owns)
+	b.p.Incoming = b.decideHost(a.Incoming, b.p.Incoming, b.owns)
+	b.p.Outgoing = b.decideHost(a.Outgoing, b.p.Outgoing, b.owns)
 }
 
 func (b *builder) decideHost(cur *clients.Server, want *server.Endpoint, owns func(string) bool) *server.Endpoint {

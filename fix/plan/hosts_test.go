@@ -1,9 +1,12 @@
 package plan
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 
+	"maildoctor.app/maildoctor/assets"
+	"maildoctor.app/maildoctor/detect/discover"
 	"maildoctor.app/maildoctor/detect/finding"
 	"maildoctor.app/maildoctor/detect/server"
 )
@@ -83,5 +86,28 @@ func TestHostDecision(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The built-in profile given in Input is the one the decision trusts (a
+// plan does not parse its own copy when the caller has it).
+func TestHostDecisionUsesInputBuiltin(t *testing.T) {
+	const other = "imap.other-provider.example"
+	prof, err := discover.ParseProfile(bytes.ReplaceAll(assets.DefaultProfile, []byte("imap.maildoctor.example"), []byte(other)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc := account("thunderbird", "128.3.1", ep(server.IMAP, other, 143, server.StartTLS), smtpStartTLS)
+	for _, c := range []struct {
+		builtin *discover.Profile
+		want    string
+	}{{prof, other}, {nil, "imap.maildoctor.example"}} {
+		p, err := Build(input(acc, Input{Servers: servers(t), Builtin: c.builtin}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Incoming.Host != c.want {
+			t.Errorf("builtin given %v: IMAP host %s, want %s", c.builtin != nil, p.Incoming.Host, c.want)
+		}
 	}
 }

@@ -35,6 +35,10 @@ type Input struct {
 	// Findings are those of the check (per endpoint) and of detect (per
 	// program and account).
 	Findings []finding.Finding
+	// Builtin is the provider profile built into the program, which with
+	// the address's domain decides whose server names a plan may use
+	// (detect/trust rules 1-2). Nil parses it again for every plan.
+	Builtin *discover.Profile
 	// Program is the command a step tells the user to type
 	// ("maildoctor-legacy fix --apply …"); empty means "maildoctor".
 	Program string

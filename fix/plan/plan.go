@@ -102,7 +102,8 @@ func Build(in Input) (*Plan, error) {
 	if _, _, err := discover.SplitAddress(in.Email); err != nil {
 		return nil, err
 	}
-	s := SettingsFor(in.Email, in.Servers, in.Findings)
+	owns := owner(strings.TrimSpace(in.Email), in.Builtin)
+	s := settingsFor(in.Email, in.Servers, in.Findings, owns)
 	if s.Empty() {
 		return nil, ErrNoServers
 	}
@@ -112,7 +113,7 @@ func Build(in Input) (*Plan, error) {
 		p.Card, p.Version = CardFor(in.Client.ID, in.Client.Version), in.Client.Version
 	}
 	p.Incoming, p.Outgoing = incomingFor(s, in.Account), s.SMTP
-	b := &builder{in: in, p: p}
+	b := &builder{in: in, p: p, owns: owns}
 	b.decideHosts()
 	p.Status = b.status()
 	b.sections()
@@ -143,6 +144,8 @@ type builder struct {
 	p  *Plan
 	// hostChanges are the server names the plan changes (decideHosts).
 	hostChanges []hostChange
+	// owns: trust rules 1-2 for the address (owner).
+	owns func(string) bool
 }
 
 func (b *builder) status() Status {

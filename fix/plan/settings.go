@@ -41,8 +41,12 @@ type Settings struct {
 // the address's domain owns (see owner): findings may come from a report
 // or support code anyone can write, and a certificate anyone can make.
 func SettingsFor(email string, servers []discover.Server, findings []finding.Finding) Settings {
+	return settingsFor(email, servers, findings, owner(strings.TrimSpace(email), nil))
+}
+
+// settingsFor is SettingsFor with the trust rules' owner already made.
+func settingsFor(email string, servers []discover.Server, findings []finding.Finding, owns func(string) bool) Settings {
 	s := Settings{Email: strings.TrimSpace(email)}
-	owns := owner(s.Email)
 	for _, srv := range servers {
 		if srv.Security != server.TLS {
 			continue
@@ -122,14 +126,16 @@ func suggestedHost(ep server.Endpoint, findings []finding.Finding, owns func(str
 // by the provider profile built into the binary, or under the address's
 // own domain. Never a profile from a link, a file or an autoconfig
 // answer, and never the user's typed or confirmed hosts: those are
-// servers, not renames.
-func owner(email string) func(string) bool {
-	pol := trust.Policy{}
+// servers, not renames. builtin is the built-in profile; nil parses it.
+func owner(email string, builtin *discover.Profile) func(string) bool {
+	pol := trust.Policy{Provider: builtin}
 	if _, domain, err := discover.SplitAddress(email); err == nil {
 		pol.Domain = domain
 	}
-	if p, err := discover.BuiltinProfile(); err == nil {
-		pol.Provider = p
+	if pol.Provider == nil {
+		if p, err := discover.BuiltinProfile(); err == nil {
+			pol.Provider = p
+		}
 	}
 	return pol.Owns
 }
