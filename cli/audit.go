@@ -47,9 +47,6 @@ func parseAudit(args []string) (auditFlags, []string, error) {
 	if !ok {
 		return f, nil, usagef("--format must be one of %s", strings.Join(audit.Formats(), ", "))
 	}
-	if !knownLang(f.lang) {
-		return f, nil, badLang()
-	}
 	for _, s := range []struct {
 		flag string
 		v    *string

@@ -75,8 +75,6 @@ func parseCheck(args []string) (email string, f checkFlags, err error) {
 		return "", f, usagef("--timeout must be between 1ms and %v", maxTimeout)
 	case f.deadline <= 0 || f.deadline > maxDeadline:
 		return "", f, usagef("--deadline must be between 1ms and %v", maxDeadline)
-	case !knownLang(f.lang):
-		return "", f, badLang()
 	case f.passwordStdin && f.askPassword:
 		return "", f, usagef("use either --password-stdin or --ask-password")
 	}

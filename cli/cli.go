@@ -144,31 +144,17 @@ func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// knownLang is the rule for every command's --lang: empty (the system's
-// language) or one of the catalog's languages.
-func knownLang(lang string) bool {
-	if lang == "" {
-		return true
-	}
-	cat, err := i18n.Load(assets.Translations, "translation")
-	return err == nil && cat.Supports(lang)
-}
-
-// badLang is the usage error for a --lang the catalog does not have.
-func badLang() error {
-	langs := []string{i18n.Fallback}
-	if cat, err := i18n.Load(assets.Translations, "translation"); err == nil {
-		langs = cat.Languages()
-	}
-	return usagef("--lang must be %s", strings.Join(langs, " or "))
-}
-
-// translator loads the catalog and picks the language: --lang, else the
-// environment's.
+// translator loads the catalog, once per command, and picks the
+// language: --lang, which must be one of the catalog's (a usage error
+// otherwise), else the environment's (an unknown one falls back to
+// English).
 func translator(lang string, env Env) (i18n.Translator, error) {
 	cat, err := i18n.Load(assets.Translations, "translation")
 	if err != nil {
 		return i18n.Translator{}, err
+	}
+	if lang != "" && !cat.Supports(lang) {
+		return i18n.Translator{}, usagef("--lang must be %s", strings.Join(cat.Languages(), " or "))
 	}
 	if lang == "" {
 		getenv := env.Getenv

@@ -63,8 +63,6 @@ func serverTLSFlag(s string) bool {
 
 func checkCompatFlags(f compatFlags) error {
 	switch {
-	case !knownLang(f.lang):
-		return badLang()
 	case f.table && (f.os != "" || f.client != "" || f.starttlsClosed || f.serverTLS != "1.2"):
 		return usagef("--table prints the whole matrix: drop --os, --client, --server-tls and --starttls-closed")
 	case f.table && f.json:

@@ -37,8 +37,6 @@ func parseDetect(args []string) (detectFlags, error) {
 	switch {
 	case fs.NArg() > 0:
 		return f, usagef("unexpected argument %q (usage: maildoctor detect [--json] [--lang it|en])", fs.Arg(0))
-	case !knownLang(f.lang):
-		return f, badLang()
 	}
 	return f, nil
 }

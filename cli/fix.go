@@ -100,8 +100,6 @@ func checkFixFlags(email string, f fixFlags) error {
 		return usagef("-o goes with --export")
 	case f.export != "" && !oneOf(f.export, exportKinds):
 		return usagef("--export must be one of %s", strings.Join(exportKinds, ", "))
-	case !knownLang(f.lang):
-		return badLang()
 	}
 	return nil
 }

@@ -23,6 +23,10 @@ func runReport(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
+	tr, err := translator(lang, env)
+	if err != nil {
+		return err
+	}
 	code := strings.Join(parts, "")
 	if len(parts) == 1 && parts[0] == "-" {
 		if code, err = readCode(env.Stdin); err != nil {
@@ -32,10 +36,6 @@ func runReport(ctx context.Context, args []string, env Env) error {
 	rep, err := report.Decode(code)
 	if err != nil {
 		return usagef("%v", err)
-	}
-	tr, err := translator(lang, env)
-	if err != nil {
-		return err
 	}
 	if asJSON {
 		err = report.WriteJSON(jsonOut(env.Stdout), rep, tr)
@@ -63,8 +63,6 @@ func parseReport(args []string) (code []string, asJSON bool, lang string, err er
 	switch {
 	case len(code) == 0:
 		return nil, false, "", usagef("missing the support code (maildoctor report CODE, or - to read it from stdin)")
-	case !knownLang(lang):
-		return nil, false, "", badLang()
 	}
 	return code, asJSON, lang, nil
 }
