@@ -21,8 +21,11 @@ type measuredJSON struct {
 	Version  string `json:"version,omitempty"`
 	Cipher   string `json:"cipher,omitempty"`
 	Group    string `json:"group,omitempty"`
-	Reason   string `json:"reason,omitempty"`
-	Alert    string `json:"alert,omitempty"`
+	// HelloRetry: the server asked for Group by a HelloRetryRequest (the
+	// profile lists it without a share, as for X25519MLKEM768).
+	HelloRetry bool   `json:"hello_retry,omitempty"`
+	Reason     string `json:"reason,omitempty"`
+	Alert      string `json:"alert,omitempty"`
 }
 
 // compatEndpoint is --server HOST[:PORT] with --starttls: IMAP unless the
@@ -71,7 +74,7 @@ func measureCompat(ctx context.Context, v compat.Verdict, f compatFlags) ([]meas
 	out := []measuredJSON{}
 	for i, m := range ms {
 		out = append(out, measuredJSON{Profile: m.Profile, Name: ps[i].Name, Endpoint: m.Endpoint, Connects: m.Connects,
-			Version: m.Version, Cipher: m.Cipher, Group: m.Group, Reason: m.Reason, Alert: m.Alert})
+			Version: m.Version, Cipher: m.Cipher, Group: m.Group, HelloRetry: m.HelloRetry, Reason: m.Reason, Alert: m.Alert})
 	}
 	return out, nil
 }
@@ -88,11 +91,14 @@ func renderMeasured(w io.Writer, ms []measuredJSON, tr i18n.Translator) {
 		return
 	}
 	for _, m := range ms {
-		args := map[string]string{"name": m.Name, "endpoint": m.Endpoint, "version": m.Version, "cipher": m.Cipher, "alert": m.Alert}
+		args := map[string]string{"name": m.Name, "endpoint": m.Endpoint, "version": m.Version, "cipher": m.Cipher, "alert": m.Alert, "group": m.Group}
 		var line string
-		if m.Connects {
+		switch {
+		case m.Connects && m.HelloRetry:
+			line = tr.T("compat.measured.connects_retry", args)
+		case m.Connects:
 			line = tr.T("compat.measured.connects", args)
-		} else {
+		default:
 			line = tr.T("compat.measured.fails", args) + " " + tr.T("compat.measured.reason."+m.Reason, args)
 		}
 		fmt.Fprintln(w, "  - "+safetext.Line(line))

@@ -89,9 +89,9 @@ var tlsVersions = map[string]uint16{"TLSv1": 0x0301, "TLSv1.1": 0x0302, "TLSv1.2
 func (s scenario) onDovecot() bool { return s.maxTLS == "" }
 
 // tls12Only reports whether a suite exists only from TLS 1.2 on (AEAD or
-// SHA-2 MAC, RFC 5246 §A.5, RFC 5288, RFC 5289, RFC 7905).
+// SHA-2 MAC, RFC 5246 §A.5, RFC 5288, RFC 5289, RFC 6655, RFC 7905).
 func tls12Only(st hello.Suite) bool {
-	for _, w := range []string{"GCM", "SHA256", "SHA384", "CHACHA20"} {
+	for _, w := range []string{"GCM", "CCM", "SHA256", "SHA384", "CHACHA20"} {
 		if strings.Contains(st.OpenSSL, w) {
 			return true
 		}
@@ -162,8 +162,18 @@ func (s scenario) expect(p *hello.Profile) probe.Measured {
 		if suite == 0 {
 			return probe.Measured{Reason: probe.ReasonNoSharedCipher}
 		}
-		// TLS 1.3: the server's group order decides among shared ones.
+		// TLS 1.3: OpenSSL takes the first key share (in the client's
+		// order) of a group it accepts; only without one does it ask, by
+		// HelloRetryRequest, for its own first group the client supports
+		// (ssl/statem/extensions_srvr.c, tls_parse_ctos_key_share).
 		var g uint16
+		for _, ks := range p.KeyShares {
+			for _, n := range strings.Split(groups, ":") {
+				if id, _ := hello.GroupByName(curveNames[n]); id == ks && g == 0 {
+					g = id
+				}
+			}
+		}
 		for _, n := range strings.Split(groups, ":") {
 			id, _ := hello.GroupByName(curveNames[n])
 			if p.OffersGroup(id) && g == 0 {

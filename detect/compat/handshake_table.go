@@ -71,8 +71,11 @@ func AllConnect(rows []MeasuredRow) bool {
 
 // MeasuredText is one profile's outcome in words.
 func MeasuredText(m MeasuredCell, tr Translate) string {
-	args := map[string]string{"name": m.Name, "version": m.Version, "cipher": m.Cipher, "alert": m.Alert}
-	if m.Connects {
+	args := map[string]string{"name": m.Name, "version": m.Version, "cipher": m.Cipher, "alert": m.Alert, "group": m.Group}
+	switch {
+	case m.Connects && m.HelloRetry:
+		return tr("compat.measured.cell.connects_retry", args)
+	case m.Connects:
 		return tr("compat.measured.cell.connects", args)
 	}
 	// The reason is a sentence of its own elsewhere; here it ends the cell.
