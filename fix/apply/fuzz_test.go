@@ -6,6 +6,8 @@ import (
 
 	"maildoctor.app/maildoctor/detect/clients"
 	"maildoctor.app/maildoctor/detect/server"
+	"maildoctor.app/maildoctor/detect/system"
+	"maildoctor.app/maildoctor/fix/plan"
 )
 
 var fuzzTarget = target{
@@ -68,6 +70,67 @@ func FuzzAccountrcEdit(f *testing.F) {
 		}
 		if _, again, err := e.edit(out); err != nil || len(again) != 0 {
 			t.Fatalf("second edit: %v %v\n%q", again, err, out)
+		}
+	})
+}
+
+// The same for an Outlook account's registry key: whatever its values
+// hold (any type, any bytes, an odd name), the change either refuses and
+// leaves the key as it was, or writes exactly the intended values, needs
+// no second change, and the undo from the .reg backup gives the key back
+// exactly.
+func FuzzOutlookEdit(f *testing.F) {
+	f.Add(uint32(system.RegDWORD), []byte{0x8f, 0, 0, 0}, uint32(system.RegBinary), []byte("i\x00m\x00a\x00p\x00\x00\x00"), "Account Name", []byte("x"))
+	f.Add(uint32(system.RegSZ), []byte("143\x00"), uint32(system.RegSZ), []byte("imap.maildoctor.example\x00"), "", []byte{})
+	f.Add(uint32(system.RegDWORD), []byte{1, 2}, uint32(system.RegSZ), []byte("a\r\nb"), "IMAP Port", []byte{0xff, 0xfe})
+	f.Add(uint32(system.RegQWORD), []byte{0xe1, 3, 0, 0, 0, 0, 0, 0}, uint32(system.RegExpandSZ), []byte{}, "x\"y\\z", []byte("=\n["))
+	const path = `Software\Microsoft\Windows NT\CurrentVersion\Windows Messaging Subsystem\Profiles\P\9375CFF0413111d3B88A00104B2A6676\00000001`
+	f.Fuzz(func(t *testing.T, portType uint32, port []byte, hostType uint32, host []byte, name string, extra []byte) {
+		reg := NewMemRegistry()
+		reg.Set(system.CurrentUser, path, "IMAP Port", system.Value{Type: system.ValueType(portType), Data: port})
+		reg.Set(system.CurrentUser, path, "IMAP Server", system.Value{Type: system.ValueType(hostType), Data: host})
+		reg.Set(system.CurrentUser, path, "SMTP Server", system.SZ("smtp.maildoctor.example"))
+		if name != "" {
+			reg.Set(system.CurrentUser, path, name, system.Value{Type: system.RegBinary, Data: extra})
+		}
+		before, err := snapshotKey(reg, system.CurrentUser, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := clients.Account{Email: "a@maildoctor.example", Source: `HKEY_CURRENT_USER\` + path,
+			Incoming: &clients.Server{Protocol: server.IMAP}, Outgoing: &clients.Server{Protocol: server.SMTP}}
+		tool, err := outlookTool(plan.Outlook2010, a, fuzzTarget)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opt := Options{Processes: procs(), Now: clock, Registry: reg, BackupDir: t.TempDir()}
+		res, err := runRegistry(tool, opt)
+		now, serr := snapshotKey(reg, system.CurrentUser, path)
+		if serr != nil {
+			t.Fatal(serr)
+		}
+		if err != nil {
+			if d := sameValues(before, now); d != nil {
+				t.Fatalf("refused (%v) but the key changed: %v", err, d)
+			}
+			return
+		}
+		if len(res.Changes) == 0 {
+			return
+		}
+		again, err := tool.changes(now)
+		if err != nil || len(again) != 0 {
+			t.Fatalf("second change: %+v %v", again, err)
+		}
+		if _, err := undoRegistry(tool, opt); err != nil {
+			t.Fatalf("undo: %v", err)
+		}
+		back, err := snapshotKey(reg, system.CurrentUser, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := sameValues(before, back); d != nil {
+			t.Fatalf("after undo: %v", d)
 		}
 	})
 }
