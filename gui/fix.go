@@ -77,6 +77,9 @@ type fixScreen struct {
 	// Windows; tls12Done the outcome of the last press in this window.
 	tls12     TLS12State
 	tls12Done *tls12Outcome
+	// tls12Bar turns while the window waits for Windows' question and
+	// the copy of Mail Doctor started as administrator.
+	tls12Bar *widget.ProgressBarInfinite
 	// scroll is the screen's scroll area; anchors are the plan's
 	// sections by id, and want the one a finding's "How to fix it" asked
 	// to show (anchors.go).

@@ -75,7 +75,11 @@ func (s *fixScreen) tls12Card(p *plan.Plan) fyne.CanvasObject {
 		system = u.computer.OS.Name
 	}
 	var lines []fyne.CanvasObject
-	if out := s.tls12Done; out != nil {
+	if s.tls12Bar != nil {
+		// Windows' question belongs to another process: say what the
+		// window is waiting for.
+		lines = append(lines, wrapped(u.T("gui.fix.tls12.waiting")), s.tls12Bar)
+	} else if out := s.tls12Done; out != nil {
 		lines = append(lines, banner(out.sev, out.text))
 		if out.noAdmin && p.Webmail != "" {
 			lines = append(lines, wrapped(u.T("gui.fix.tls12.meanwhile")),
@@ -90,12 +94,16 @@ func (s *fixScreen) tls12Card(p *plan.Plan) fyne.CanvasObject {
 		})
 	})
 	on.Importance = widget.HighImportance
-	if !s.tls12.Applies || !hasSection(p, plan.SecSystem) {
+	if !s.tls12.Applies || !hasSection(p, plan.SecSystem) || s.tls12Bar != nil {
 		on.Disable()
 	}
 	row := []fyne.CanvasObject{on}
 	if s.tls12.CanUndo {
-		row = append(row, widget.NewButtonWithIcon(u.T("gui.fix.tls12.undo"), theme.ContentUndoIcon(), func() { s.switchTLS12(p, true) }))
+		undo := widget.NewButtonWithIcon(u.T("gui.fix.tls12.undo"), theme.ContentUndoIcon(), func() { s.switchTLS12(p, true) })
+		if s.tls12Bar != nil {
+			undo.Disable()
+		}
+		row = append(row, undo)
 	}
 	lines = append(lines, container.NewHBox(row...), wrapped(u.T("gui.fix.tls12.restart")))
 	return section(u.T("gui.fix.tls12.title"), container.NewVBox(lines...))
@@ -109,9 +117,13 @@ func (s *fixScreen) switchTLS12(p *plan.Plan, undo bool) {
 	sw := u.deps.Fixer.(TLS12Switcher)
 	lang := u.Lang()
 	client := p.ClientName
+	s.tls12Bar = widget.NewProgressBarInfinite()
+	s.showPlan(p)
 	u.background(func() {
 		out, err := sw.SwitchTLS12(undo, lang)
 		u.do(func() {
+			s.tls12Bar.Stop()
+			s.tls12Bar = nil
 			switch {
 			case err == nil:
 				s.tls12Done = tls12Result(u, out, undo, client)

@@ -28,6 +28,9 @@ type win7 struct {
 	// elevated half with the rights, "no" is the user's No.
 	answer  string
 	started [][]string
+	// gate, when set, holds the elevated copy until it is closed (the
+	// customer still reading Windows' question).
+	gate chan struct{}
 }
 
 func newWin7(t *testing.T) *win7 {
@@ -73,6 +76,9 @@ func (f *win7Fixer) SwitchTLS12(undo bool, lang string) (*apply.TLS12Outcome, er
 	return apply.SwitchTLS12(w.opt(), apply.Elevation{
 		IsElevated: func() bool { return false },
 		Run: func(args []string) (int, error) {
+			if w.gate != nil {
+				<-w.gate
+			}
 			w.mu.Lock()
 			defer w.mu.Unlock()
 			w.started = append(w.started, args)
@@ -156,10 +162,18 @@ func TestWindows7TLS12Card(t *testing.T) {
 		t.Fatal("the registry changed after No")
 	}
 
-	// Yes.
+	// Yes, after a while: meanwhile the window says what it waits for.
 	w.answer = "yes"
+	w.gate = make(chan struct{})
 	test.Tap(findButton(u.fix.body, "Attiva TLS 1.2"))
 	confirmTop(t, u, "Attiva TLS 1.2")
+	if texts := allText(u.fix.body); !containsPrefix(texts, "In attesa di Windows: rispondi alla sua domanda") {
+		t.Errorf("the window does not say it waits for Windows: %v", texts)
+	}
+	if b := findButton(u.fix.body, "Attiva TLS 1.2"); b == nil || !b.Disabled() {
+		t.Error("the button can be pressed again while Windows asks")
+	}
+	close(w.gate)
 	settle(u)
 	if !tls12On(w) {
 		t.Fatal("TLS 1.2 is not on after Yes")
