@@ -74,7 +74,7 @@ func readManifest(dir string) (manifest, error) {
 		return m, fmt.Errorf("reading the list of backups: %w", err)
 	}
 	if err := json.Unmarshal(data, &m); err != nil {
-		return m, fmt.Errorf("reading the list of backups %s: %w", filepath.Join(dir, manifestName), err)
+		return m, &damagedManifest{file: filepath.Join(dir, manifestName), err: err}
 	}
 	for _, e := range m.Entries {
 		if e.ID >= m.Next {
@@ -82,6 +82,16 @@ func readManifest(dir string) (manifest, error) {
 		}
 	}
 	return m, nil
+}
+
+// damagedManifest: manifest.json is there but is not a list of backups.
+type damagedManifest struct {
+	file string
+	err  error
+}
+
+func (e *damagedManifest) Error() string {
+	return fmt.Sprintf("reading the list of backups %s: %v", e.file, e.err)
 }
 
 func writeManifest(dir string, m manifest) error {
@@ -117,6 +127,16 @@ func record(opt Options, e Entry) (int, error) {
 		return 0, fmt.Errorf("creating %s: %w", dir, err)
 	}
 	m, err := readManifest(dir)
+	var damaged *damagedManifest
+	if errors.As(err, &damaged) {
+		// A list nobody can read must not stop every later change: it is
+		// kept aside for support, and a new one starts (the backups it
+		// listed are still found by their names).
+		if rerr := os.Rename(damaged.file, damaged.file+".damaged-"+opt.now().Format(stampLayout)); rerr != nil {
+			return 0, fmt.Errorf("%v, and it cannot be moved aside: %w", err, rerr)
+		}
+		m, err = manifest{Version: 1, Next: 1}, nil
+	}
 	if err != nil {
 		return 0, err
 	}

@@ -218,3 +218,30 @@ func TestMessageKeys(t *testing.T) {
 		t.Errorf("client name not used: %v", args)
 	}
 }
+
+// A manifest that cannot be read (cut short by a power cut, edited by
+// hand) is kept aside and a new one starts: the change still happens,
+// and the undo by name still finds the older backups.
+func TestDamagedManifestKeptAside(t *testing.T) {
+	backups := t.TempDir()
+	name := filepath.Join(backups, manifestName)
+	if err := os.WriteFile(name, []byte(`{"version":1,"entries":[{"id":1,`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dir, _ := profile(t, realPrefs)
+	a := account(t, dir, "mario.rossi@maildoctor.example")
+	opt := Options{Processes: procs(), Now: clock, BackupDir: backups}
+	if _, err := Backups(opt); err == nil {
+		t.Fatal("a damaged manifest reads without error")
+	}
+	if _, err := Plan(makePlan(t, clients.Thunderbird, a), opt); err != nil {
+		t.Fatalf("apply with a damaged manifest: %v", err)
+	}
+	list, err := Backups(opt)
+	if err != nil || len(list) != 1 || list[0].ID != 1 {
+		t.Fatalf("new manifest %+v %v", list, err)
+	}
+	if _, err := os.Stat(name + ".damaged-20261122-183005"); err != nil {
+		t.Fatalf("the damaged manifest was not kept aside: %v", err)
+	}
+}
