@@ -99,6 +99,25 @@ func TestCompatAgentQuestions(t *testing.T) {
 		{"5 rows", "windows 10", "foxmail", "en", "unknown", "foxmail", nil, nil},
 		{"5 rows", "blackberry 10", "", "en", "unknown", "", []string{"account check"}, nil},
 		{"5 rows", "chromebook", "", "it", "works", "", nil, nil},
+
+		// 6/2. iPhone models are their last iOS, not an iOS version.
+		{"6 model", "iphone 6 mail", "", "en", "works", "ios-mail-12.2", nil, nil},
+		{"6 model", "iphone 6", "posta", "it", "works", "ios-mail-12.2", nil, nil},
+		{"6 model", "iphone 4s", "l'app Mail", "it", "unsupported", "ios-mail-1-9", []string{"webmail"}, nil},
+		{"6 model", "iphone 5", "mail", "en", "works", "ios-mail-10-12.1", nil, nil},
+		{"6 model", "iphone 6 ios 10", "mail", "en", "works", "ios-mail-10-12.1", nil, nil},
+		{"6 model", "iphone ios 6", "mail", "en", "unsupported", "ios-mail-1-9", nil, nil},
+		// Mobile apps' own minimum system, with the way out.
+		{"2 mobile", "iphone 8", "outlook sul telefono", "it", "unsupported", "outlook-mobile", []string{"iOS / iPadOS 18", "webmail"}, nil},
+		{"2 mobile", "ios 18", "outlook sul telefono", "it", "works", "outlook-mobile", nil, nil},
+		{"2 mobile", "android 7", "outlook app", "en", "unsupported", "outlook-mobile", []string{"Android 8.0", "K-9 Mail"}, nil},
+		{"2 mobile", "android 4.4", "fair email", "en", "unsupported", "fairemail", []string{"Android 5.0"}, nil},
+		{"2 mobile", "android 6", "fairemail", "it", "unknown", "fairemail", []string{"verifica di Mail Doctor"}, []string{"richiede"}},
+		// The last Thunderbird for an old system.
+		{"6 last ESR", "windows 8.1", "thunderbird", "it", "works", "thunderbird-78", []string{"115.15"}, nil},
+		{"6 last ESR", "windows 7", "thunderbird 115", "en", "works", "thunderbird-78", nil, []string{"does not run"}},
+		{"6 last ESR", "macos mojave", "thunderbird", "en", "works", "thunderbird-78", []string{"115.15"}, nil},
+		{"6 Italian", "windows 11", "posta di windows", "it", "unsupported", "windows-mail-app", []string{"Posta e Calendario"}, []string{"Mail and Calendar"}},
 	}
 	for _, c := range cases {
 		name := c.class + ": " + c.os + " + " + c.client + " (" + c.lang + ")"

@@ -174,6 +174,11 @@ type Family struct {
 	// NamedVersions maps names to versions: "el capitan" → "10.11",
 	// "2010" → "14", "api 19" → "4.4".
 	NamedVersions map[string]string `json:"named_versions,omitempty"`
+	// Models maps devices to the last system version they run: "iphone 6"
+	// → "12.5.7". Unlike a named version, a model counts only as adjacent
+	// words ("iphone 6 mail", not "iphone ios 6") and only when the text
+	// gives no system version of its own.
+	Models map[string]string `json:"models,omitempty"`
 	// Notes and Sources that hold for the whole family.
 	Notes   string   `json:"notes,omitempty"`
 	Sources []string `json:"sources,omitempty"`
@@ -205,7 +210,14 @@ type Family struct {
 
 	Rows []*Row `json:"rows"`
 
-	named map[string]version
+	named  map[string]version
+	models []model
+}
+
+// model is one of Family.Models, tokenized.
+type model struct {
+	toks []string
+	ver  version
 }
 
 // KB is the loaded knowledge base. It is read-only after Load, so one KB
@@ -396,7 +408,43 @@ func (f *Family) checkNames() error {
 			return fmt.Errorf("family %s: name %q has no words", f.ID, n)
 		}
 	}
+	return f.checkModels()
+}
+
+func (f *Family) checkModels() error {
+	f.models = nil
+	for name, v := range f.Models {
+		pv, err := parseVersion(v)
+		if err != nil {
+			return fmt.Errorf("family %s: model %q: %w", f.ID, name, err)
+		}
+		if len(tokenize(name)) < 2 {
+			return fmt.Errorf("family %s: model %q needs a name and a number", f.ID, name)
+		}
+		f.models = append(f.models, model{tokenize(name), pv})
+	}
+	// Longest first: "iphone 6 s" before "iphone 6".
+	sort.Slice(f.models, func(i, j int) bool {
+		a, b := f.models[i], f.models[j]
+		if len(a.toks) != len(b.toks) {
+			return len(a.toks) > len(b.toks)
+		}
+		return strings.Join(a.toks, " ") < strings.Join(b.toks, " ")
+	})
 	return nil
+}
+
+// modelIn finds a device model as adjacent words of toks: its last system
+// version and the model's words.
+func (f *Family) modelIn(toks []string) (version, []string, bool) {
+	for _, m := range f.models {
+		for i := 0; i+len(m.toks) <= len(toks); i++ {
+			if strings.Join(toks[i:i+len(m.toks)], " ") == strings.Join(m.toks, " ") {
+				return m.ver, m.toks, true
+			}
+		}
+	}
+	return nil, nil, false
 }
 
 func (f *Family) checkRows() error {

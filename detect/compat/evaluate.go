@@ -538,8 +538,10 @@ func blocked(r resolved) (Reason, bool) {
 	if err != nil || !r.below(need) {
 		return Reason{}, false
 	}
-	name := oldest
-	if row := r.os.family.rowFor(need); row != nil {
+	// "Android 8.0", not the row it falls in ("Android 5.0 – 9 (Pie)");
+	// a Windows build reads better as its row ("Windows 10").
+	name := r.os.family.Name + " " + oldest
+	if row := r.os.family.rowFor(need); row != nil && r.os.family.Axis == AxisBuild {
 		name = row.Name
 	}
 	return Reason{Key: "compat.reason.needs_os", Args: map[string]string{"client": r.fam.Name, "os": name}}, true

@@ -180,7 +180,7 @@ func (kb *KB) match(kind, text string) (matched, []string, error) {
 	if fam == nil {
 		return matched{}, kb.suggest(kind, toks, nil), fmt.Errorf("unknown %s %q", what, text)
 	}
-	m, err := kb.idx.row(fam, rest)
+	m, err := kb.idx.row(fam, rest, toks)
 	if err != nil {
 		return matched{}, kb.suggest(kind, toks, fam), fmt.Errorf("%q: %w", text, err)
 	}
@@ -271,8 +271,21 @@ func hasWord(toks []string) bool {
 
 // row finds the row within a family: a named version first, then an
 // explicit version, then a row name.
-func (ix *index) row(f *Family, toks []string) (matched, error) {
+func (ix *index) row(f *Family, toks, all []string) (matched, error) {
 	m := matched{fam: f}
+	// "iphone 6 mail" is an iPhone 6, whose last system is iOS 12.5.7, not
+	// iOS 6; "iphone 6 ios 10" says its version itself. toks lacks the
+	// family's name, which a model's name starts with: models look at all.
+	if v, words, ok := f.modelIn(all); ok {
+		rest := without(toks, words)
+		if ev, _ := explicitVersion(f, rest); ev == nil {
+			if r := f.rowFor(v); r != nil {
+				m.row, m.version = r, v.String()
+				return m, nil
+			}
+		}
+		toks = rest
+	}
 	named, byName := ix.innerMatch(f, toks)
 	v, vtext := named, ""
 	if v == nil {
@@ -302,6 +315,20 @@ func (ix *index) row(f *Family, toks []string) (matched, error) {
 		return m, fmt.Errorf("which version of %s?", f.Name)
 	}
 	return m, nil
+}
+
+// without removes one occurrence of each of words from toks.
+func without(toks, words []string) []string {
+	out := append([]string(nil), toks...)
+	for _, w := range words {
+		for i, t := range out {
+			if t == w {
+				out = append(out[:i], out[i+1:]...)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // innerMatch returns the best named version and the best row name in toks.
