@@ -36,6 +36,9 @@ type checkFlags struct {
 	// code adds a support code: the last line of the human output, the
 	// "support_code" field of the JSON (so stdout stays one JSON object).
 	code bool
+	// simulate adds each client family's own handshake with the
+	// endpoints that agreed TLS, after the check (cli/compat_measured_check.go).
+	simulate bool
 }
 
 // maxTimeout and maxDeadline keep a typo like --timeout 10h from freezing
@@ -62,6 +65,7 @@ func parseCheck(args []string) (email string, f checkFlags, err error) {
 	fs.BoolVar(&f.json, "json", false, "")
 	fs.StringVar(&f.lang, "lang", "", "")
 	fs.BoolVar(&f.code, "code", false, "")
+	fs.BoolVar(&f.simulate, "simulate", false, "")
 	positional, err := parseInterspersed(fs, args)
 	if err != nil {
 		return "", f, err
@@ -179,18 +183,28 @@ func runCheck(ctx context.Context, args []string, env Env) error {
 		}
 	}
 	finding.Localize(rep.Findings, tr)
+	var sims []simulatedProfile
+	if f.simulate {
+		if sims, err = simulateCheck(ctx, rep, f.resolve, f.timeout); err != nil {
+			return err
+		}
+	}
 	if f.json {
 		enc := json.NewEncoder(jsonOut(env.Stdout))
 		enc.SetIndent("", "  ")
 		out := struct {
 			*check.Report
-			SupportCode string `json:"support_code,omitempty"`
-		}{rep, code}
+			Simulated   []simulatedProfile `json:"simulated,omitempty"`
+			SupportCode string             `json:"support_code,omitempty"`
+		}{rep, sims, code}
 		if err := enc.Encode(out); err != nil {
 			return err
 		}
 	} else {
 		renderCheck(env.Stdout, rep, tr)
+		if f.simulate {
+			renderSimulated(env.Stdout, sims, tr)
+		}
 		if code != "" {
 			fmt.Fprintln(env.Stdout)
 			fmt.Fprintln(env.Stdout, tr.T("report.code.label", nil))
