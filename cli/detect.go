@@ -171,8 +171,8 @@ func renderClient(w io.Writer, c *clients.Client, t func(string, ...string) stri
 			name = t("detect.no_email")
 		}
 		fmt.Fprintf(w, "     %s %s\n", strings.TrimSpace(mark(finding.Worst(a.Findings))), one(name))
-		if a.Kind != "" {
-			fmt.Fprintln(w, "         "+t("detect.kind."+a.Kind))
+		if a.Managed() {
+			fmt.Fprintln(w, "         "+t("detect.kind."+string(a.Kind)))
 			continue
 		}
 		if a.Incoming != nil {

@@ -33,7 +33,7 @@ func TestAssess(t *testing.T) {
 		{"pop host used for imap", Account{Email: "a@maildoctor.example", Incoming: srv(server.IMAP, "pop.maildoctor.example", 993, server.TLS)},
 			"account.host_mismatch@pop.maildoctor.example:993 tls_port="},
 		{"another provider: no host check", Account{Email: "x@altrodominio.example", Incoming: srv(server.IMAP, "mail.altrodominio.example", 993, server.TLS)}, ""},
-		{"exchange: nothing to say", Account{Email: "a@maildoctor.example", Kind: "exchange"}, ""},
+		{"exchange: nothing to say", Account{Email: "a@maildoctor.example", Kind: KindExchange}, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

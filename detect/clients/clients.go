@@ -77,11 +77,25 @@ type Account struct {
 	Source   string  `json:"source,omitempty"`
 	Incoming *Server `json:"incoming"`
 	Outgoing *Server `json:"outgoing"`
-	// Kind marks accounts whose transport the user does not set
-	// (exchange, eas, oauth-cloud): no server findings then.
-	Kind     string            `json:"kind,omitempty"`
+	// Kind marks accounts whose transport the user does not set:
+	// no server findings then.
+	Kind     AccountKind       `json:"kind,omitempty"`
 	Findings []finding.Finding `json:"findings,omitempty"`
 }
+
+// AccountKind names an account whose connection the program or a big
+// provider manages; the empty kind is an ordinary POP3/IMAP/SMTP account.
+type AccountKind string
+
+// The kinds detectors report. Each has a "detect.kind."+kind text.
+const (
+	KindExchange   AccountKind = "exchange"
+	KindEAS        AccountKind = "eas"
+	KindOAuthCloud AccountKind = "oauth-cloud"
+)
+
+// Managed reports whether the account's servers are not the user's to set.
+func (a *Account) Managed() bool { return a.Kind != "" }
 
 // Server is one side of an account: where it connects and how.
 type Server struct {

@@ -594,7 +594,7 @@ func greetingOf(conn *stepConn) string {
 	if clear := conn.clearRead(); len(clear) > 0 {
 		return firstLine(clear)
 	}
-	if first := conn.firstRead(); len(first) > 0 && describeAnswer(first) != "tls" {
+	if first := conn.firstRead(); len(first) > 0 && describeAnswer(first) != answerTLS {
 		return firstLine(first)
 	}
 	return ""
@@ -613,7 +613,7 @@ func (p *probe) tlsFailure(conn *stepConn, err error, state tls.ConnectionState)
 		p.res.fail(finding.StartTLSNotOffered, finding.Fail, err, "protocol", p.res.Protocol.Name())
 	case timedOut(conn, err) && len(conn.firstRead()) == 0:
 		p.res.fail(finding.ProtocolNoAnswer, finding.Fail, err, "port", strconv.Itoa(p.res.Port))
-	case timedOut(conn, err) && describeAnswer(conn.firstRead()) == "tls":
+	case timedOut(conn, err) && describeAnswer(conn.firstRead()) == answerTLS:
 		p.res.fail(finding.ProtocolTooSlow, finding.Fail, err, "port", strconv.Itoa(p.res.Port))
 	case looksNotTLS(err, conn.firstRead()):
 		p.protocolFailure(conn, err)
@@ -639,12 +639,12 @@ func (p *probe) protocolFailure(conn *stepConn, err error) {
 		p.res.fail(finding.CheckCancelled, finding.Info, err)
 		return
 	}
-	if timedOut(conn, err) && describeAnswer(first) != "garbage" && describeAnswer(first) != "http" {
+	if timedOut(conn, err) && describeAnswer(first) != answerGarbage && describeAnswer(first) != answerHTTP {
 		p.res.fail(finding.ProtocolTooSlow, finding.Fail, err, "port", strconv.Itoa(p.res.Port))
 		return
 	}
 	f := finding.New(finding.ProtocolUnexpected, finding.Fail, p.res.Addr(),
-		"protocol", p.res.Protocol.Name(), "port", strconv.Itoa(p.res.Port), "got", describeAnswer(first))
+		"protocol", p.res.Protocol.Name(), "port", strconv.Itoa(p.res.Port), "got", string(describeAnswer(first)))
 	p.res.add(f.WithEvidence(fmt.Sprintf("%v; first bytes: %q", err, printable(first, 80))))
 }
 

@@ -206,25 +206,39 @@ func handshakeReason(err error) string {
 	return "other"
 }
 
+// answer names what a server said instead of the expected protocol. The
+// value is also the "got" argument of the finding, so it is its text key.
+type answer string
+
+const (
+	answerNothing   answer = "nothing"
+	answerHTTP      answer = "http"
+	answerIMAPPlain answer = "imap-plain"
+	answerPOP3Plain answer = "pop3-plain"
+	answerSMTPPlain answer = "smtp-plain"
+	answerTLS       answer = "tls"
+	answerGarbage   answer = "garbage"
+)
+
 // describeAnswer names what a server said instead of the expected
-// protocol, for the finding's text.
-func describeAnswer(first []byte) string {
+// protocol, for the finding's text and the probe's decisions.
+func describeAnswer(first []byte) answer {
 	s := string(first)
 	switch {
 	case len(first) == 0:
-		return "nothing"
+		return answerNothing
 	case startsLike(s, "HTTP/"), strings.HasPrefix(s, "<"):
-		return "http"
+		return answerHTTP
 	case startsLike(s, "* OK"), strings.HasPrefix(s, "* PREAUTH"):
-		return "imap-plain"
+		return answerIMAPPlain
 	case startsLike(s, "+OK"):
-		return "pop3-plain"
+		return answerPOP3Plain
 	case startsLike(s, "220"):
-		return "smtp-plain"
+		return answerSMTPPlain
 	case first[0] == 0x16 || first[0] == 0x15:
-		return "tls"
+		return answerTLS
 	}
-	return "garbage"
+	return answerGarbage
 }
 
 // startsLike: s begins with prefix, or is the beginning of it (a greeting
@@ -237,11 +251,11 @@ func startsLike(s, prefix string) bool {
 // a STARTTLS-style port reached with implicit TLS.
 func plainGreetingFor(p server.Protocol, first []byte) bool {
 	switch describeAnswer(first) {
-	case "imap-plain":
+	case answerIMAPPlain:
 		return p == server.IMAP
-	case "pop3-plain":
+	case answerPOP3Plain:
 		return p == server.POP3
-	case "smtp-plain":
+	case answerSMTPPlain:
 		return p == server.SMTP
 	}
 	return false

@@ -39,7 +39,7 @@ func geary(p *system.Platform, pkgs map[string]string) (clients.Client, bool) {
 		acct := f.Section("Account")
 		a := clients.Account{Key: e.Name(), Source: path, Email: firstAddress(acct.Value("sender_mailboxes")), Name: acct.Value("label")}
 		if sp := acct.Value("service_provider"); sp != "" && sp != "other" {
-			a.Kind = "oauth-cloud"
+			a.Kind = clients.KindOAuthCloud
 			c.Accounts = append(c.Accounts, a)
 			continue
 		}

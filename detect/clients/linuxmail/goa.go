@@ -30,7 +30,7 @@ func goa(p *system.Platform) (clients.Client, bool) {
 		switch s.Value("Provider") {
 		case "imap_smtp":
 		case "google", "windows_live", "ms_graph", "exchange":
-			a.Kind = "oauth-cloud"
+			a.Kind = clients.KindOAuthCloud
 			if a.Email == "" {
 				a.Email = s.Value("Identity")
 			}

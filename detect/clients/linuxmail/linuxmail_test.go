@@ -28,7 +28,7 @@ func summary(cs []clients.Client) string {
 	for _, c := range cs {
 		lines = append(lines, c.ID+" "+c.Version+" "+c.Path)
 		for _, a := range c.Accounts {
-			lines = append(lines, "  "+a.Email+" "+a.Kind+" | "+describe(a.Incoming)+" | "+describe(a.Outgoing))
+			lines = append(lines, "  "+a.Email+" "+string(a.Kind)+" | "+describe(a.Incoming)+" | "+describe(a.Outgoing))
 		}
 		for _, f := range c.Findings {
 			lines = append(lines, "  ! "+f.ID)

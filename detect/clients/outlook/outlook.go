@@ -188,9 +188,9 @@ func outlookAccount(reg system.Registry, key string) (clients.Account, bool) {
 	if in == nil {
 		switch clsid {
 		case clsidMAPI:
-			a.Kind = "exchange"
+			a.Kind = clients.KindExchange
 		case clsidHotmail:
-			a.Kind = "eas"
+			a.Kind = clients.KindEAS
 		default:
 			if str("SMTP Server") == "" {
 				return a, false // an address book or another service, not mail

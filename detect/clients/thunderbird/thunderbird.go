@@ -394,7 +394,7 @@ func Accounts(profileDir string, files ...*prefsjs.File) []clients.Account {
 		if proto == "" {
 			// Exchange Web Services accounts (Thunderbird 136+, add-ons):
 			// the transport is HTTPS, not something the user sets.
-			a.Kind = "exchange"
+			a.Kind = clients.KindExchange
 			a.Incoming = &clients.Server{Protocol: server.Protocol(typ), Host: hostname(v, branch), Key: branch}
 			out = append(out, a)
 			continue
