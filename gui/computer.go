@@ -217,7 +217,7 @@ func (s *computerScreen) accountRow(cl *clients.Client, a *clients.Account) fyne
 	details := []fyne.CanvasObject{bold(safetext.Line(email))}
 	switch {
 	case a.Kind != "":
-		details = append(details, wrapped(u.T("detect.kind."+a.Kind)))
+		details = append(details, wrapped(u.T("detect.kind."+string(a.Kind))))
 	case sev == finding.Warn || sev == finding.Fail:
 		// Every change the account needs, incoming and outgoing: one
 		// line each.
