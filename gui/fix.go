@@ -120,7 +120,7 @@ func (s *fixScreen) request() (advise.Request, string) {
 	if t := u.fixFor; t != nil {
 		req.Client, req.Account, req.Email = t.client, t.account, t.account.Email
 		if v, ok := u.computerScreen.verdict(t.client); ok {
-			req.Compat = v.Verdict
+			req.Compat, req.CompatActions = v.Verdict, v.Actions
 		}
 	}
 	if req.Email == "" && u.report != nil {

@@ -33,8 +33,10 @@ type Request struct {
 	// findings are used and discovery is not repeated.
 	Check *check.Report
 	// Compat is detect/compat's verdict for Client on System, if known.
-	Compat   compat.Outcome
-	Profiles []*discover.Profile
+	Compat compat.Outcome
+	// CompatActions are the actions that came with Compat.
+	CompatActions []compat.Action
+	Profiles      []*discover.Profile
 	// Program is the command the steps tell the user to type; empty
 	// means "maildoctor".
 	Program string
@@ -61,7 +63,7 @@ func (e *NoServersError) Error() string {
 // Plan makes the plan for req. The plan's texts are not localized yet
 // (plan.Localize).
 func Plan(ctx context.Context, req Request, opt Options) (*plan.Plan, error) {
-	in := plan.Input{Email: req.Email, System: req.System, Client: req.Client, Account: req.Account, Compat: req.Compat, Program: req.Program, Builtin: req.Builtin}
+	in := plan.Input{Email: req.Email, System: req.System, Client: req.Client, Account: req.Account, Compat: req.Compat, CompatActions: req.CompatActions, Program: req.Program, Builtin: req.Builtin}
 	profileWeb, err := servers(ctx, req, opt, &in)
 	if err != nil {
 		return nil, err

@@ -32,6 +32,10 @@ type Input struct {
 	// Compat is detect/compat's verdict for this program on this system,
 	// "" when unknown.
 	Compat compat.Outcome
+	// CompatActions are the actions detect/compat gave with Compat; the
+	// program updates among them ("install all Office 2010 updates")
+	// become steps, so the plan says what `compat` says.
+	CompatActions []compat.Action
 	// Findings are those of the check (per endpoint) and of detect (per
 	// program and account).
 	Findings []finding.Finding

@@ -374,14 +374,30 @@ func (b *builder) duplicates() []Step {
 // windows_tls12.go): the SChannel keys that mail needs first, then
 // KB3140245, which only Exchange and Autodiscover need.
 func (b *builder) system() []Step {
-	if !needsTLS12Switch(b.in.System) || !cards[b.p.Card].schannel && b.in.Compat != compat.NeedsAction {
+	var out []Step
+	if needsTLS12Switch(b.in.System) && (cards[b.p.Card].schannel || b.in.Compat == compat.NeedsAction) {
+		out = append(out,
+			step("fix.system.tls12", "system", systemName(b.in.System)),
+			step("fix.system.reg"),
+			step("fix.system.update"))
+	}
+	return append(out, b.programUpdates()...)
+}
+
+// programUpdates are the updates of the program itself that compat asks
+// for when the program works after a change (Outlook 2010: all the Office
+// 2010 updates), in compat's words.
+func (b *builder) programUpdates() []Step {
+	if b.in.Compat != compat.NeedsAction {
 		return nil
 	}
-	return []Step{
-		step("fix.system.tls12", "system", systemName(b.in.System)),
-		step("fix.system.reg"),
-		step("fix.system.update"),
+	var out []Step
+	for _, a := range b.in.CompatActions {
+		if a.Kind == compat.ActionClientUpdate {
+			out = append(out, Step{Key: a.Key, Args: a.Args})
+		}
 	}
+	return out
 }
 
 func (b *builder) network() []Step {
