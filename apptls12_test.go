@@ -159,7 +159,7 @@ func TestAppSwitchTLS12(t *testing.T) {
 			}
 			opt := h.applyOptions()
 			var err error
-			if len(args) > 2 && args[2] == "--undo" {
+			if args[2] == "--undo" {
 				_, err = apply.UndoTLS12(opt)
 			} else {
 				_, err = apply.EnableTLS12(opt)
@@ -190,7 +190,7 @@ func TestAppSwitchTLS12(t *testing.T) {
 	if dump(reg, system.LocalMachine) != orig {
 		t.Fatal("the undo did not put the keys back exactly")
 	}
-	if len(started) != 3 || strings.Join(started[2], " ") != "fix --enable-tls12 --undo --lang it" {
+	if len(started) != 3 || strings.Join(started[2], " ") != "fix --enable-tls12 --undo --backups "+h.backupDir+" --lang it" {
 		t.Fatalf("started %q", started)
 	}
 }

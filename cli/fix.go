@@ -30,8 +30,10 @@ type fixFlags struct {
 	json, apply, undo, dryRun bool
 	enableTLS12               bool
 	// list and entry go with --undo: the backups' list, one by number.
-	list              bool
-	entry             int
+	list  bool
+	entry int
+	// backups is the backups folder ("": the user's, or the test's).
+	backups           string
 	export, out, lang string
 	profile           string
 }
@@ -50,6 +52,7 @@ func parseFix(args []string) (email string, f fixFlags, err error) {
 	fs.BoolVar(&f.enableTLS12, "enable-tls12", false, "")
 	fs.BoolVar(&f.list, "list", false, "")
 	fs.IntVar(&f.entry, "entry", 0, "")
+	fs.StringVar(&f.backups, "backups", "", "")
 	fs.StringVar(&f.export, "export", "", "")
 	fs.StringVar(&f.out, "o", "", "")
 	fs.StringVar(&f.lang, "lang", "", "")
@@ -149,6 +152,9 @@ func runFixWith(ctx context.Context, args []string, env Env, deps fixDeps) error
 	tr, err := translator(f.lang, env)
 	if err != nil {
 		return err
+	}
+	if f.backups != "" {
+		deps.backupDir = f.backups
 	}
 	fx := &fixer{ctx: ctx, env: env, deps: deps, tr: tr, flags: f}
 	if f.enableTLS12 {

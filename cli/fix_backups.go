@@ -115,7 +115,16 @@ func (fx *fixer) isElevated() bool {
 // undoEntryElevated runs the same undo in a copy of Mail Doctor started
 // as administrator, and reads the manifest again to tell the outcome.
 func (fx *fixer) undoEntryElevated(e apply.Entry) error {
-	args := []string{"fix", "--undo", "--entry", strconv.Itoa(e.ID)}
+	dir := fx.deps.backupDir
+	if dir == "" {
+		var err error
+		if dir, err = apply.DefaultBackupDir(); err != nil {
+			return err
+		}
+	}
+	// The backups folder goes along: the elevated copy may run as
+	// another user (see apply.SwitchTLS12).
+	args := []string{"fix", "--undo", "--entry", strconv.Itoa(e.ID), "--backups", dir}
 	if fx.flags.lang != "" {
 		args = append(args, "--lang", fx.flags.lang)
 	}

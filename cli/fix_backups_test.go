@@ -136,6 +136,7 @@ func TestFixUndoEntryElevates(t *testing.T) {
 		got = args
 		child := deps
 		child.elevated = func() bool { return true }
+		child.backupDir = t.TempDir() // another administrator's own folder
 		code, _, _ := runFixTest(t, child, args[1:]...)
 		return code, nil
 	}
@@ -143,7 +144,7 @@ func TestFixUndoEntryElevates(t *testing.T) {
 	if code != ExitOK || tls12State(reg) != orig || !strings.Contains(out, "back as they were") {
 		t.Fatalf("undo entry: exit %d\n%s%s", code, out, errOut)
 	}
-	if strings.Join(got, " ") != "fix --undo --entry 1 --lang en" {
+	if strings.Join(got, " ") != "fix --undo --entry 1 --backups "+deps.backupDir+" --lang en" {
 		t.Fatalf("started %q", got)
 	}
 }

@@ -90,8 +90,11 @@ func TestFixEnableTLS12Elevates(t *testing.T) {
 		if args[0] != "fix" {
 			t.Fatalf("args %q", args)
 		}
+		// The administrator may be another user, with a backups folder
+		// of their own: the one given on the command line is used.
 		child := deps
 		child.elevated = func() bool { return true }
+		child.backupDir = t.TempDir()
 		code, out, errOut := runFixTest(t, child, args[1:]...)
 		t.Logf("elevated: exit %d\n%s%s", code, out, errOut)
 		return code, nil
@@ -100,11 +103,15 @@ func TestFixEnableTLS12Elevates(t *testing.T) {
 	if code != ExitOK || !strings.Contains(out, "Answer Yes") || !strings.Contains(out, "Done: TLS 1.2 is switched on") {
 		t.Fatalf("enable: exit %d\n%s%s", code, out, errOut)
 	}
+	if code, out, _ = runFixTest(t, deps, "--undo", "--list", "--lang", "en"); code != ExitOK || !strings.Contains(out, "1. 2026-11-22") || !strings.Contains(out, "Windows (TLS 1.2)") {
+		t.Fatalf("this user's list lacks the switch made as administrator: exit %d\n%s", code, out)
+	}
 	code, out, errOut = runFixTest(t, deps, "--enable-tls12", "--undo", "--lang", "en")
 	if code != ExitOK || tls12State(reg) != orig {
 		t.Fatalf("undo: exit %d\n%s%s", code, out, errOut)
 	}
-	want := [][]string{{"fix", "--enable-tls12", "--lang", "en"}, {"fix", "--enable-tls12", "--undo", "--lang", "en"}}
+	dir := deps.backupDir
+	want := [][]string{{"fix", "--enable-tls12", "--backups", dir, "--lang", "en"}, {"fix", "--enable-tls12", "--undo", "--backups", dir, "--lang", "en"}}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("started %q, want %q", got, want)
 	}

@@ -33,8 +33,8 @@ var commands = []command{
 	{"fix", `maildoctor fix [EMAIL] [--json] [--profile FILE|URL] [--lang it|en]
   maildoctor fix --apply EMAIL [--dry-run]
   maildoctor fix --undo EMAIL
-  maildoctor fix --undo --list | --entry N
-  maildoctor fix --enable-tls12 [--undo] [--dry-run]
+  maildoctor fix --undo --list | --entry N [--backups DIR]
+  maildoctor fix --enable-tls12 [--undo] [--dry-run] [--backups DIR]
   maildoctor fix --export autoconfig|mobileconfig|reg|card EMAIL [-o FILE]`},
 	{"report", `maildoctor report CODE [--json] [--lang it|en]`},
 	{"audit", auditUsage[2:]},

@@ -185,7 +185,7 @@ func TestWindows7TLS12Card(t *testing.T) {
 	if got := u.computer.OS.TLS.V12; got != system.Default {
 		t.Errorf("the computer was not examined again: TLS 1.2 %s", got)
 	}
-	want := "fix --enable-tls12 --lang it"
+	want := "fix --enable-tls12 --backups " + w.dir + " --lang it"
 	if len(w.started) != 2 || strings.Join(w.started[1], " ") != want {
 		t.Errorf("elevated copies started %q, want the second %q", w.started, want)
 	}

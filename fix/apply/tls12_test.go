@@ -142,6 +142,7 @@ func TestSwitchTLS12Elevation(t *testing.T) {
 				got = args
 				return tc.child(reg, opt)
 			}}, tc.undo, "it")
+			tc.want = append(tc.want[:len(tc.want)-2:len(tc.want)-2], "--backups", opt.BackupDir, "--lang", "it")
 			if strings.Join(got, " ") != strings.Join(tc.want, " ") {
 				t.Errorf("elevated copy started with %q, want %q", got, tc.want)
 			}

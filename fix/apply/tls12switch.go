@@ -53,7 +53,7 @@ type TLS12Outcome struct {
 // SwitchTLS12 switches TLS 1.2 on (or, with undo, puts the keys back) the
 // way both the app and the command line do it: in this process when it
 // has the rights (or for a dry run), else by starting "maildoctor fix
-// --enable-tls12 [--undo] [--lang L]" as administrator, waiting for it
+// --enable-tls12 [--undo] --backups DIR [--lang L]" as administrator, waiting for it
 // and reading the keys again (they can be read without the rights). It
 // does not check that the switch applies to this Windows (TLS12Applies).
 func SwitchTLS12(opt Options, el Elevation, undo bool, lang string) (*TLS12Outcome, error) {
@@ -82,10 +82,19 @@ func SwitchTLS12(opt Options, el Elevation, undo bool, lang string) (*TLS12Outco
 			return &TLS12Outcome{Result: res}, nil
 		}
 	}
+	// The backups folder goes along: the copy started as administrator
+	// may run as another user (the one who typed an administrator's
+	// password), whose own folder this user could not see, and the lock
+	// must be the same.
+	dir, err := opt.backupDir()
+	if err != nil {
+		return nil, fmt.Errorf("no folder for the backups: %w", err)
+	}
 	args := []string{"fix", "--enable-tls12"}
 	if undo {
 		args = append(args, "--undo")
 	}
+	args = append(args, "--backups", dir)
 	if lang != "" {
 		args = append(args, "--lang", lang)
 	}
