@@ -191,9 +191,12 @@ func (u *UI) build(selected int) {
 	)
 	u.tabs.SelectIndex(selected)
 	u.tabs.OnSelected = func(*container.TabItem) {
+		// A field left focused on a hidden tab would take the keys typed
+		// and keep its cursor blinking, redrawing the window at rest.
+		u.win.Canvas().Unfocus()
 		switch u.tabs.SelectedIndex() {
 		case TabAccount:
-			u.focusAccount()
+			u.suggestEmail()
 		case TabFix:
 			u.fix.render()
 		case TabSupport:

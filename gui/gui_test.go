@@ -496,9 +496,9 @@ func TestOpenLinkPrefillsAndWarns(t *testing.T) {
 func TestKeyboardOrder(t *testing.T) {
 	fc := &fakeCheck{report: failingReport()}
 	u, w := newTestUI(t, fc, "en")
-	u.Select(TabAccount)
+	pressShortcut(w, fyne.KeyTab, fyne.KeyModifierControl)
 	if w.Canvas().Focused() != u.account.email {
-		t.Fatalf("the tab opens with %T focused, want the address", w.Canvas().Focused())
+		t.Fatalf("Ctrl+Tab opens the tab with %T focused, want the address", w.Canvas().Focused())
 	}
 	u.account.email.SetText("")
 	test.Type(u.account.email, "mario@cliente.it")

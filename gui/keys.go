@@ -64,6 +64,9 @@ func (u *UI) windowShortcut(s fyne.Shortcut) bool {
 func (u *UI) stepTab(d int) {
 	n := len(u.tabs.Items)
 	u.Select((u.tabs.SelectedIndex() + d + n) % n)
+	if u.tabs.SelectedIndex() == TabAccount {
+		u.focusAccount()
+	}
 }
 
 // typedKey gets the keys no widget has the focus for: with a dialog
