@@ -5,7 +5,7 @@ GO        ?= go
 GO119     ?= /usr/lib/go-1.19/bin/go
 STATICCHECK_VERSION ?= v0.8.2
 GOBIN     := $(shell $(GO) env GOPATH)/bin
-PKGS_CROSS := ./detect/... ./i18n/... ./assets/...
+PKGS_CROSS := ./detect/... ./i18n/... ./assets/... ./internal/instance/...
 
 .PHONY: run test deps test-deps lint build build-legacy cross unit bench compare-testssl fuzz
 
@@ -56,11 +56,14 @@ unit:
 
 # bench: the loopback check, then the same check through a line with 0, 20
 # and 75 ms one-way delay (internal/latency), reported in round trips, and
-# discovery by autoconfig over https through the same lines.
+# discovery by autoconfig over https through the same lines; then the
+# window's idle CPU on every screen, both languages, before and after a
+# check, against a minimal Fyne app (scripts/idlecpu.sh, ~5 minutes).
 bench:
 	$(GO) test -run '^$$' -bench FullCheck -benchtime 20x ./detect/check/
 	$(GO) test -run '^$$' -bench CheckLatency -benchtime 3x ./detect/check/
 	$(GO) test -run '^$$' -bench DiscoverLatency -benchtime 5x ./detect/discover/
+	scripts/idlecpu.sh
 
 # compare-testssl: Debian's testssl.sh -p on one implicit-TLS port of the
 # test Dovecot and the full check, through the same 20 ms one-way line in

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -20,6 +21,7 @@ import (
 	"maildoctor.app/maildoctor/fix/register"
 	"maildoctor.app/maildoctor/gui"
 	"maildoctor.app/maildoctor/i18n"
+	"maildoctor.app/maildoctor/internal/instance"
 )
 
 // version is set at release build time (-ldflags -X main.version=…).
@@ -28,9 +30,21 @@ var version = "0.1.0-dev"
 // appID names the app for its preferences; it matches FyneApp.toml.
 const appID = "app.maildoctor.maildoctor"
 
+// instanceName is the per-user channel of the open window (internal/instance).
+const instanceName = "maildoctor"
+
 // runApp opens the window on "This computer", or on "Test my account"
 // filled in from a support link.
 func runApp(supportLink string) int {
+	// One window per user: a second launch (a support link clicked while
+	// the app is open) hands its link to the open window and ends.
+	inst, err := instance.Listen(instanceName)
+	if errors.Is(err, instance.ErrRunning) && instance.Send(instanceName, supportLink) == nil {
+		return 0
+	}
+	if inst != nil {
+		defer inst.Close()
+	}
 	// Fyne's own dialogs use the same translation files.
 	if err := lang.AddTranslationsFS(assets.Translations, "translation"); err != nil {
 		fyne.LogError("loading translations", err)
@@ -83,6 +97,16 @@ func runApp(supportLink string) int {
 	host.tr = ui.Translator
 	if supportLink != "" {
 		ui.OpenLink(supportLink)
+	}
+	if inst != nil {
+		go inst.Serve(func(link string) {
+			fyne.Do(func() {
+				if link != "" {
+					ui.OpenLink(link)
+				}
+				w.RequestFocus()
+			})
+		})
 	}
 	// Links an agent sends open this program from now on; per user, no
 	// administrator needed.

@@ -63,7 +63,10 @@ journey_start() {
 		xdotool getdisplaygeometry >/dev/null 2>&1 && break
 		sleep 0.1
 	done
-	HOME=$dir/home LANG=$locale LC_ALL=$locale LANGUAGE=$lang "$dir/maildoctor" >"$dir/app-$lang.log" 2>&1 &
+	# A runtime folder of its own: the app is single-instance per user,
+	# and another Mail Doctor open on this machine must not take the link.
+	mkdir -p -m 700 "$dir/run"
+	HOME=$dir/home XDG_RUNTIME_DIR=$dir/run LANG=$locale LC_ALL=$locale LANGUAGE=$lang "$dir/maildoctor" >"$dir/app-$lang.log" 2>&1 &
 	APP_PID=$!
 	timeout 30 xdotool search --sync --name 'Mail Doctor' >/dev/null
 }

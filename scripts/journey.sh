@@ -6,7 +6,7 @@
 #   "Questo computer" → "Cosa fare" → "Correggi per me" → Enter in the
 #   confirmation → done (prefs.js now on 993/465 SSL/TLS, a backup beside
 #   it) → Tab to "Annulla la modifica", Space → prefs.js byte for byte as
-#   before.
+#   before → a support link opened meanwhile goes to the open window.
 #
 # Buttons are found on the screenshots by their colour (the primary blue),
 # the rest by keyboard, the outcome read from the files the app changed.
@@ -80,5 +80,12 @@ sleep 1
 shot "$out/6-annullato.png"
 [ -n "$(blue_buttons "$out/6-annullato.png")" ] || fail "after the undo \"Correggi per me\" is not offered again"
 kill -0 "$APP_PID" 2>/dev/null || fail "the app is gone"
+
+step "7 a support link clicked while the app is open goes to its window"
+XDG_RUNTIME_DIR=$work/run HOME=$work/home timeout 10 "$work/maildoctor" open 'maildoctor://open?email=luca%40maildoctor.example' ||
+	fail "the second launch did not hand its link over (exit $?)"
+sleep 1
+shot "$out/7-link.png"
+[ "$(xdotool search --name 'Mail Doctor' | wc -l)" -eq 1 ] || fail "a second window opened"
 
 step "ok: prefs.js changed, then restored byte for byte ($(($(date +%s) - start)) s); screenshots in $out"
