@@ -15,6 +15,7 @@ import (
 
 	"maildoctor.app/maildoctor/detect/clients"
 	"maildoctor.app/maildoctor/detect/clients/scan"
+	"maildoctor.app/maildoctor/detect/compat"
 	"maildoctor.app/maildoctor/detect/discover"
 	"maildoctor.app/maildoctor/detect/system"
 	"maildoctor.app/maildoctor/fix/advise"
@@ -226,6 +227,13 @@ func (fx *fixer) plan(email string, info *system.Info, fd *found) (*plan.Plan, e
 	req := advise.Request{Email: email, System: info, Profiles: fx.profiles, Program: fx.env.program(), Builtin: builtinOf(fx.profiles)}
 	if fd != nil {
 		req.Client, req.Account = fd.client, fd.account
+		// The same answer as `compat` and the app's "This computer": a plan
+		// for Outlook 2010 on Windows 7 also asks for the Office updates.
+		if kb, err := compat.Builtin(); err == nil {
+			if v, ok := kb.ForProgram(info, fd.client.ID, fd.client.Version); ok {
+				req.Compat, req.CompatActions = v.Verdict, v.Actions
+			}
+		}
 	}
 	p, err := advise.Plan(fx.ctx, req, advise.Options{Resolver: fx.deps.resolver, DiscoverHTTP: fx.deps.discoverHTTP, Web: fx.deps.http})
 	var none *advise.NoServersError

@@ -93,3 +93,30 @@ func fixtureRegistry(t *testing.T, name string) *apply.MemRegistry {
 	}
 	return &apply.MemRegistry{MemRegistry: mem}
 }
+
+// `fix` for Outlook 2010 on Windows 7 gives the answer `compat` gives for
+// that pair: Windows' TLS 1.2 switch and also every Office 2010 update
+// (before, only `compat` asked for the updates).
+func TestFixPlanSaysWhatCompatSays(t *testing.T) {
+	reg := fixtureRegistry(t, "outlook2010.reg")
+	const cv = `SOFTWARE\Microsoft\Windows NT\CurrentVersion`
+	reg.Set(system.LocalMachine, cv, "CurrentVersion", system.SZ("6.1"))
+	reg.Set(system.LocalMachine, cv, "CurrentBuildNumber", system.SZ("7601"))
+	deps := fixDepsFor(t.TempDir())
+	base := deps.platform
+	deps.platform = func() *system.Platform {
+		p := base()
+		p.GOOS, p.Registry, p.WindowsVersion = "windows", reg, nil
+		return p
+	}
+	deps.backupDir = t.TempDir()
+	code, out, errOut := runFixTest(t, deps, "--lang", "en", "mario.rossi@maildoctor.example")
+	if code == ExitUsage {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	for _, want := range []string{"Windows 7", "TLS 1.2", "Install all the updates for Office 2010"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the plan does not say %q:\n%s", want, out)
+		}
+	}
+}

@@ -257,14 +257,10 @@ func serversLine(u *UI, a *clients.Account) string {
 // can reach a server that requires TLS 1.2 and has closed STARTTLS.
 func (s *computerScreen) verdict(cl *clients.Client) (compat.Verdict, bool) {
 	u := s.u
-	if u.deps.Compat == nil || u.computer == nil || u.computer.OS == nil {
+	if u.computer == nil {
 		return compat.Verdict{}, false
 	}
-	v, err := u.deps.Compat.EvaluateDetected(compat.DetectedFrom(u.computer.OS), cl.ID, cl.Version, "1.2", true)
-	if err != nil || v.Verdict == compat.Undetermined {
-		return compat.Verdict{}, false
-	}
-	return v, true
+	return u.deps.Compat.ForProgram(u.computer.OS, cl.ID, cl.Version)
 }
 
 // verdictRow says in one sentence whether the program can still connect,

@@ -20,3 +20,18 @@ func DetectedFrom(i *system.Info) DetectedOS {
 	}
 	return DetectedOS{Family: i.Family, Version: i.Version, Build: build}
 }
+
+// ForProgram is the answer for a detected program on the detected
+// system against the migrated server (TLS 1.2 or newer, STARTTLS
+// closed): what "This computer" shows and what a fix plan follows. False
+// when the system is unknown or the data cannot decide.
+func (kb *KB) ForProgram(i *system.Info, clientID, clientVersion string) (Verdict, bool) {
+	if kb == nil || i == nil {
+		return Verdict{}, false
+	}
+	v, err := kb.EvaluateDetected(DetectedFrom(i), clientID, clientVersion, "1.2", true)
+	if err != nil || v.Verdict == Undetermined {
+		return Verdict{}, false
+	}
+	return v, true
+}
