@@ -279,7 +279,7 @@ func (s *computerScreen) verdictRow(name string, v compat.Verdict) fyne.CanvasOb
 	}
 	var acts []fyne.CanvasObject
 	for _, a := range v.Actions {
-		acts = append(acts, wrapped("• "+u.tr.T(a.Key, a.Args)))
+		acts = append(acts, wrapped("• "+u.tr.T(a.Key, u.deps.Compat.LocalArgs(a.Args, u.Lang()))))
 	}
 	return container.NewVBox(head, widget.NewAccordion(widget.NewAccordionItem(u.T("gui.computer.actions"), container.NewVBox(acts...))))
 }

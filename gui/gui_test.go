@@ -466,6 +466,13 @@ func TestAgentCompatTool(t *testing.T) {
 	if !containsPrefix(answer, "Risultato:") {
 		t.Errorf("no verdict for Outlook 2010 on Windows 7: %v", answer)
 	}
+	// Names in the customer's language: the data's English names are
+	// translated in the answer ("classic, for Windows" was left in).
+	for _, line := range answer {
+		if strings.Contains(line, "classic, for Windows") {
+			t.Errorf("English name in the Italian answer: %q", line)
+		}
+	}
 	unknown := allText(container.NewVBox(u.support.compatAnswer("windoze 99", "")...))
 	if !contains(unknown, "non è conosciuto") {
 		t.Errorf("unknown system: %v", unknown)

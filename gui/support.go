@@ -210,7 +210,7 @@ func (s *supportScreen) compatAnswer(osText, clientText string) []fyne.CanvasObj
 func reasonsText(u *UI, v compat.Verdict) string {
 	var lines []string
 	for _, r := range v.Reasons {
-		lines = append(lines, u.tr.T(r.Key, r.Args))
+		lines = append(lines, u.tr.T(r.Key, u.deps.Compat.LocalArgs(r.Args, u.Lang())))
 	}
 	return strings.Join(lines, "\n")
 }

@@ -19,7 +19,7 @@ func (kb *KB) LocalName(name, lang string) string {
 // version ("Thunderbird 115.18"), in lang: the evaluator writes names into
 // the reasons' and steps' arguments in the data's English.
 func (kb *KB) LocalArgs(args map[string]string, lang string) map[string]string {
-	if lang != "it" || len(args) == 0 {
+	if kb == nil || lang != "it" || len(args) == 0 {
 		return args
 	}
 	names := kb.italian()
