@@ -85,6 +85,7 @@ func runApp(supportLink string) int {
 		Plan:     host.plan,
 		Fixer:    host,
 		Compat:   kb,
+		Simulate: compat.SimulateVerdict,
 		Profiles: profiles,
 		LoadProfile: func(url string) (*discover.Profile, error) {
 			ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)

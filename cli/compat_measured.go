@@ -28,27 +28,13 @@ type measuredJSON struct {
 	Alert      string `json:"alert,omitempty"`
 }
 
-// compatEndpoint is --server HOST[:PORT] with --starttls: IMAP unless the
-// port says otherwise (993/143 IMAP, 995/110 POP3, 465/587 submission).
+// compatEndpoint is --server HOST[:PORT] with --starttls.
 func compatEndpoint(f compatFlags) (server.Endpoint, error) {
-	host, port, err := server.ParseHostPort(f.server)
+	ep, err := compat.MeasuredEndpoint(f.server, f.starttls)
 	if err != nil {
 		return server.Endpoint{}, usagef("--server: %v", err)
 	}
-	sec := server.TLS
-	if f.starttls {
-		sec = server.StartTLS
-	}
-	proto := server.IMAP
-	for _, p := range server.Protocols {
-		if port != 0 && (port == server.DefaultPort(p, server.TLS) || port == server.DefaultPort(p, server.StartTLS)) {
-			proto = p
-		}
-	}
-	if port == 0 {
-		port = server.DefaultPort(proto, sec)
-	}
-	return server.Endpoint{Protocol: proto, Host: host, Port: port, Security: sec}, nil
+	return ep, nil
 }
 
 // measureCompat simulates the verdict's handshake profiles against

@@ -46,7 +46,11 @@ type Deps struct {
 	Fixer    Fixer
 	// Compat answers "can this program on this system still connect?";
 	// nil hides the verdicts.
-	Compat   *compat.KB
+	Compat *compat.KB
+	// Simulate sends the verdict's client handshakes to a server the
+	// agent names (compat.SimulateVerdict); nil hides the server field of
+	// "Will it still work?". It runs off the UI goroutine.
+	Simulate func(ctx context.Context, v compat.Verdict, server string) ([]compat.MeasuredCell, error)
 	Profiles []*discover.Profile
 	// Lang is the starting language ("it", "en"); the user can switch.
 	Lang string

@@ -20,6 +20,9 @@ type supportScreen struct {
 	u       *UI
 	content fyne.CanvasObject
 	body    *fyne.Container
+	// server is what the agent typed in "Will it still work?" to measure
+	// against; it survives the screen being redrawn.
+	server string
 }
 
 func newSupportScreen(u *UI) *supportScreen {
@@ -168,43 +171,102 @@ func (s *supportScreen) compatTool() fyne.CanvasObject {
 	clientEntry.SetText(st.client)
 	clientEntry.OnChanged = func(t string) { st.client = t }
 	out := container.NewVBox()
-	ask := func() { out.Objects = s.compatAnswer(osEntry.Text, clientEntry.Text); out.Refresh() }
+	serverEntry := u.newEntry()
+	serverEntry.SetPlaceHolder(u.T("gui.agent.server_hint"))
+	serverEntry.SetText(s.server)
+	serverEntry.OnChanged = func(t string) { s.server = t }
+	ask := func() {
+		out.Objects = s.compatAnswer(osEntry.Text, clientEntry.Text)
+		out.Refresh()
+		s.measure(out, osEntry.Text, clientEntry.Text, serverEntry.Text)
+	}
 	osEntry.OnSubmitted = func(string) { ask() }
 	clientEntry.OnSubmitted = func(string) { ask() }
+	serverEntry.OnSubmitted = func(string) { ask() }
 	form := widget.NewForm(
 		widget.NewFormItem(u.T("gui.agent.os"), osEntry),
 		widget.NewFormItem(u.T("gui.agent.client"), clientEntry),
 	)
+	if u.deps.Simulate != nil {
+		form.Append(u.T("gui.agent.server"), serverEntry)
+	}
 	btn := widget.NewButtonWithIcon(u.T("gui.agent.ask"), theme.SearchIcon(), ask)
 	return section(u.T("gui.agent.compat"), container.NewVBox(wrapped(u.T("gui.agent.compat_intro")), form, container.NewHBox(btn), out))
 }
 
 func (s *supportScreen) compatAnswer(osText, clientText string) []fyne.CanvasObject {
+	v, msg := s.compatVerdict(osText, clientText)
+	if msg != nil {
+		return msg
+	}
+	if v == nil {
+		return nil
+	}
+	return []fyne.CanvasObject{s.u.computerScreen.verdictRow("", *v), wrapped(reasonsText(s.u, *v))}
+}
+
+// compatVerdict evaluates the agent's system and program; a text to show
+// instead when they are not known or cannot be evaluated.
+func (s *supportScreen) compatVerdict(osText, clientText string) (*compat.Verdict, []fyne.CanvasObject) {
 	u := s.u
 	kb := u.deps.Compat
 	if kb == nil {
-		return nil
+		return nil, nil
 	}
 	q := compat.Query{ServerMinTLS: "1.2", STARTTLSClosed: true}
 	if strings.TrimSpace(osText) != "" {
 		os, suggest, err := kb.MatchOS(osText)
 		if err != nil {
-			return []fyne.CanvasObject{wrapped(u.Tf("gui.agent.unknown", "text", osText, "suggestions", strings.Join(suggest, ", ")))}
+			return nil, []fyne.CanvasObject{wrapped(u.Tf("gui.agent.unknown", "text", osText, "suggestions", strings.Join(suggest, ", ")))}
 		}
 		q.OS, q.OSVersion = os.Ref(), os.Version
 	}
 	if strings.TrimSpace(clientText) != "" {
 		cl, suggest, err := kb.MatchClient(clientText)
 		if err != nil {
-			return []fyne.CanvasObject{wrapped(u.Tf("gui.agent.unknown", "text", clientText, "suggestions", strings.Join(suggest, ", ")))}
+			return nil, []fyne.CanvasObject{wrapped(u.Tf("gui.agent.unknown", "text", clientText, "suggestions", strings.Join(suggest, ", ")))}
 		}
 		q.Client, q.ClientVersion = cl.Ref(), cl.Version
 	}
 	v, err := kb.Evaluate(q)
 	if err != nil {
-		return []fyne.CanvasObject{wrapped(err.Error())}
+		return nil, []fyne.CanvasObject{wrapped(err.Error())}
 	}
-	return []fyne.CanvasObject{s.u.computerScreen.verdictRow("", v), wrapped(reasonsText(u, v))}
+	return &v, nil
+}
+
+// measure adds, when the agent named a server, what the verdict's client
+// handshakes get from it (only their hellos are sent), off the UI
+// goroutine; closing the window stops it.
+func (s *supportScreen) measure(out *fyne.Container, osText, clientText, server string) {
+	u := s.u
+	server = strings.TrimSpace(server)
+	if u.deps.Simulate == nil || server == "" {
+		return
+	}
+	v, msg := s.compatVerdict(osText, clientText)
+	if v == nil || msg != nil {
+		return
+	}
+	status := wrapped(u.Tf("gui.agent.measuring", "server", server))
+	out.Add(status)
+	u.background(func() {
+		cells, err := u.deps.Simulate(u.ctx, *v, server)
+		u.do(func() {
+			out.Remove(status)
+			switch {
+			case err != nil:
+				out.Add(wrapped(u.Tf("gui.agent.measure_failed", "server", server, "error", err.Error())))
+			case len(cells) == 0:
+				out.Add(wrapped(u.T("compat.measured.none")))
+			default:
+				out.Add(bold(u.Tf("gui.agent.measured", "server", server)))
+				for _, c := range cells {
+					out.Add(wrapped(compat.MeasuredText(c, u.tr.T)))
+				}
+			}
+		})
+	})
 }
 
 func reasonsText(u *UI, v compat.Verdict) string {

@@ -174,3 +174,38 @@ func TestHandshakeScenariosSServer(t *testing.T) {
 		})
 	}
 }
+
+// TestSimulateVerdictSServer: the app's "Will it still work?" with a
+// server measures the verdict's own profiles (Windows 7 + Outlook 2010:
+// the Windows 7 SChannel hellos) against a real server, here one with
+// only ECDHE-RSA AES-GCM suites, which Windows 7 does not have.
+func TestSimulateVerdictSServer(t *testing.T) {
+	certPEM, keyPEM := rsaPair(t)
+	srv := scenarios[1].startSServer(t, certPEM, keyPEM)
+	kb, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := kb.Evaluate(Query{OS: "windows-7", Client: "outlook", ClientVersion: "2010", ServerMinTLS: "1.2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cells, err := SimulateVerdict(context.Background(), v, srv.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, _ := Handshakes()
+	want := HandshakesFor(all, v)
+	if len(cells) == 0 || len(cells) != len(want) {
+		t.Fatalf("%d cells for %d profiles", len(cells), len(want))
+	}
+	for i, c := range cells {
+		exp := scenarios[1].expect(want[i].Hello())
+		if c.Name != want[i].Name || c.Connects != exp.Connects || c.Reason != exp.Reason {
+			t.Errorf("%s: connects=%v reason=%s, want connects=%v reason=%s", c.Name, c.Connects, c.Reason, exp.Connects, exp.Reason)
+		}
+	}
+	if _, err := SimulateVerdict(context.Background(), v, "bad host:x"); err == nil {
+		t.Error("a bad server was accepted")
+	}
+}

@@ -1,6 +1,7 @@
 package compat
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -9,7 +10,57 @@ import (
 	"strings"
 
 	"maildoctor.app/maildoctor/detect/probe"
+	"maildoctor.app/maildoctor/detect/server"
 )
+
+// MeasuredEndpoint reads HOST[:PORT] as a server to measure: IMAP unless
+// the port is POP3's or submission's (993/143, 995/110, 465/587); with
+// starttls, the plain-text port upgraded by STARTTLS/STLS.
+func MeasuredEndpoint(hostPort string, starttls bool) (server.Endpoint, error) {
+	host, port, err := server.ParseHostPort(hostPort)
+	if err != nil {
+		return server.Endpoint{}, err
+	}
+	sec := server.TLS
+	if starttls {
+		sec = server.StartTLS
+	}
+	proto := server.IMAP
+	for _, p := range server.Protocols {
+		if port != 0 && (port == server.DefaultPort(p, server.TLS) || port == server.DefaultPort(p, server.StartTLS)) {
+			proto = p
+		}
+	}
+	if port == 0 {
+		port = server.DefaultPort(proto, sec)
+	}
+	return server.Endpoint{Protocol: proto, Host: host, Port: port, Security: sec}, nil
+}
+
+// SimulateVerdict sends the hellos of the verdict's handshake profiles
+// (HandshakesFor) to hostPort over implicit TLS: the app's "Will it still
+// work?" with a server. Only hellos: nothing secret exists here to send.
+func SimulateVerdict(ctx context.Context, v Verdict, hostPort string) ([]MeasuredCell, error) {
+	ep, err := MeasuredEndpoint(hostPort, false)
+	if err != nil {
+		return nil, err
+	}
+	all, err := Handshakes()
+	if err != nil {
+		return nil, err
+	}
+	ps := HandshakesFor(all, v)
+	cps := make([]probe.ClientProfile, 0, len(ps))
+	for _, p := range ps {
+		cps = append(cps, p.Client())
+	}
+	ms := probe.Simulate(ctx, ep, cps, probe.Options{})
+	out := make([]MeasuredCell, len(ms))
+	for i, m := range ms {
+		out[i] = MeasuredCell{Name: ps[i].Name, Measured: m}
+	}
+	return out, nil
+}
 
 // MeasuredRow is a row of the matrix with what its client families' own
 // handshakes got from one server: the provider's pre-migration report.
