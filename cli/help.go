@@ -25,11 +25,11 @@ var commands = []command{
 	{"check", `maildoctor check EMAIL [--password-stdin | --ask-password] [--imap HOST[:PORT]] [--pop3 HOST[:PORT]]
                          [--smtp HOST[:PORT]] [--resolve HOST:ADDR]... [--profile FILE|URL]
                          [--trust-host HOST]... [--timeout DURATION] [--deadline DURATION]
-                         [--json] [--code] [--lang it|en]`},
+                         [--simulate] [--json] [--code] [--lang it|en]`},
 	{"detect", `maildoctor detect [--json] [--lang it|en]`},
 	{"compat", `maildoctor compat [--os TEXT] [--client TEXT] [--server-tls 1.2|1.3] [--starttls-closed]
                          [--server HOST[:PORT] [--starttls] [--resolve HOST:ADDR]...] [--json] [--lang it|en]
-  maildoctor compat --table [--format md|csv|json|html]`},
+  maildoctor compat --table [--format md|csv|json|html] [--server HOST[:PORT] [--starttls]]`},
 	{"fix", `maildoctor fix [EMAIL] [--json] [--profile FILE|URL] [--lang it|en]
   maildoctor fix --apply EMAIL [--dry-run]
   maildoctor fix --undo EMAIL
