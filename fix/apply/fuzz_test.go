@@ -28,6 +28,11 @@ func FuzzPrefsEdit(f *testing.F) {
 	f.Add([]byte("user_pref(\"mail.server.server1.hostname\", \"x\");\nuser_pref(\"mail.smtpserver.smtp1.hostname\", \"y\");\n"))
 	f.Add([]byte("user_pref(\"mail.smtpserver.smtp1.hostname\", \"y\");user_pref(\"mail.server.server1.hostname\", 'x');"))
 	f.Add([]byte("user_pref(\"mail.server.server1.hostname\", \"x\"); // c\r\nuser_pref(\"mail.server.server1.port\", \"143\");\r\nuser_pref(\"mail.smtpserver.smtp1.hostname\", \"y\")\n;"))
+	// The input of issue 14: a default pref() without a semicolon before
+	// the newline, the semicolon on the next line.
+	f.Add([]byte("user_pref(\"mail.server.server1.hostname\",\"0\");pref(\"mail.smtpserver.smtp1.hostname\", \"0\")\n;"))
+	f.Add([]byte("user_pref(\"mail.server.server1.hostname\", \"x\"); /* a\nb */ user_pref(\"mail.smtpserver.smtp1.hostname\", \"y\");\n"))
+	f.Add([]byte("pref(\"mail.server.server1.hostname\", \"x\");pref(\"mail.smtpserver.smtp1.hostname\",\"y\"); /* a\n*/ user_pref(\"zz\", 1);\n"))
 	f.Add([]byte(""))
 	acct := clients.Account{
 		Incoming: &clients.Server{Protocol: server.IMAP, Key: "mail.server.server1"},

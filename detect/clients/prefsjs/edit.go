@@ -78,18 +78,20 @@ func (f *File) Insert(data []byte, name string, v Value) Edit {
 	}
 	switch {
 	case after >= 0:
-		pos := f.Prefs[after].Span.End
-		for pos < len(data) && data[pos] != '\n' {
-			pos++
-		}
+		pos := f.lineAfter(data, f.Prefs[after].Span.End)
 		if pos < len(data) {
 			return Edit{Span: Span{pos + 1, pos + 1}, Text: line}
 		}
 		return Edit{Span: Span{pos, pos}, Text: eol + Statement(name, v) + eol}
 	case before >= 0:
+		// Just before the statement, after any indentation: the start of
+		// its line could be inside a comment that ends on that line.
 		pos := f.Prefs[before].Span.Start
-		for pos > 0 && data[pos-1] != '\n' {
+		for pos > 0 && (data[pos-1] == ' ' || data[pos-1] == '\t') {
 			pos--
+		}
+		if pos > 0 && data[pos-1] != '\n' {
+			return Edit{Span: Span{pos, pos}, Text: eol + line}
 		}
 		return Edit{Span: Span{pos, pos}, Text: line}
 	}
@@ -116,4 +118,30 @@ func Apply(data []byte, edits ...Edit) ([]byte, error) {
 		pos = e.Span.End
 	}
 	return append(out, data[pos:]...), nil
+}
+
+// lineAfter is the end of the line on which the statement ending at pos
+// ends; when another statement or a /* */ comment starts on that line and
+// ends on a later one (a ';' after a newline), the end of that one's
+// line, so a new line never lands inside a statement or a comment.
+func (f *File) lineAfter(data []byte, pos int) int {
+	for {
+		for pos < len(data) && data[pos] != '\n' {
+			pos++
+		}
+		moved := false
+		for _, p := range f.Prefs {
+			if p.Span.Start < pos && pos < p.Span.End {
+				pos, moved = p.Span.End, true
+			}
+		}
+		for _, c := range f.Comments {
+			if c.Start < pos && pos < c.End {
+				pos, moved = c.End, true
+			}
+		}
+		if !moved {
+			return pos
+		}
+	}
 }

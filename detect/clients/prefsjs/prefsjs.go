@@ -149,6 +149,9 @@ type File struct {
 	Prefs []Pref
 	// Problems are the statements that were skipped.
 	Problems []Problem
+	// Comments are the /* */ comments, which may span lines: an edit
+	// must not put a new statement inside one.
+	Comments []Span
 	index    map[string]int // name → index in Prefs of the last occurrence
 }
 
@@ -233,13 +236,15 @@ func Parse(data []byte) *File {
 		f.index[pref.Name] = len(f.Prefs)
 		f.Prefs = append(f.Prefs, pref)
 	}
+	f.Comments = p.comments
 	return f
 }
 
 type parser struct {
-	src  []byte
-	pos  int
-	line int
+	src      []byte
+	pos      int
+	line     int
+	comments []Span
 }
 
 func (p *parser) advance(n int) {
@@ -263,12 +268,14 @@ func (p *parser) skipSpace() {
 				p.pos++
 			}
 		case c == '/' && p.peek(1) == '*':
+			start := p.pos
 			end := strings.Index(string(p.src[p.pos+2:]), "*/")
 			if end < 0 {
 				p.advance(len(p.src) - p.pos)
-				return
+			} else {
+				p.advance(end + 4)
 			}
-			p.advance(end + 4)
+			p.comments = append(p.comments, Span{start, p.pos})
 		default:
 			return
 		}
