@@ -146,7 +146,7 @@ func (s *computerScreen) summary(c *scan.Report) fyne.CanvasObject {
 	for i := range c.Clients {
 		for j := range c.Clients[i].Accounts {
 			total++
-			if needsChange(&c.Clients[i].Accounts[j]) {
+			if a := &c.Clients[i].Accounts[j]; needsChange(a) || s.waitsForTLS12(&c.Clients[i], a) {
 				n++
 			}
 		}
@@ -215,6 +215,13 @@ func (s *computerScreen) accountRow(cl *clients.Client, a *clients.Account) fyne
 		email = u.T("detect.no_email")
 	}
 	details := []fyne.CanvasObject{bold(safetext.Line(email))}
+	blocked := s.waitsForTLS12(cl, a)
+	if blocked {
+		// Windows' switch comes first: until then the right settings
+		// do not connect either (issue 14: IMAP on 993 looked fine).
+		details = append(details, wrapped("• "+u.Tf("gui.computer.waits_tls12", "client", cl.Name)))
+		sev = finding.Fail
+	}
 	switch {
 	case a.Kind != "":
 		details = append(details, wrapped(u.T("detect.kind."+string(a.Kind))))
@@ -226,13 +233,13 @@ func (s *computerScreen) accountRow(cl *clients.Client, a *clients.Account) fyne
 				details = append(details, wrapped("• "+safetext.Line(f.Title)))
 			}
 		}
-	default:
+	case !blocked:
 		details = append(details, wrapped(u.T("gui.computer.account_ok")))
 	}
 	if line := serversLine(u, a); line != "" {
 		details = append(details, wrapped(safetext.Line(line)))
 	}
-	if !needsChange(a) {
+	if !needsChange(a) && !blocked {
 		// Nothing to do: no button that suggests otherwise.
 		return container.NewBorder(nil, nil, widget.NewIcon(severityIcon(sev)), nil, container.NewVBox(details...))
 	}
@@ -241,6 +248,25 @@ func (s *computerScreen) accountRow(cl *clients.Client, a *clients.Account) fyne
 	})
 	open.Importance = widget.HighImportance
 	return container.NewBorder(nil, nil, widget.NewIcon(severityIcon(sev)), container.NewVBox(open), container.NewVBox(details...))
+}
+
+// waitsForTLS12: the program uses Windows' own TLS, which has TLS 1.2
+// switched off, so the account cannot connect whatever its settings.
+func (s *computerScreen) waitsForTLS12(cl *clients.Client, a *clients.Account) bool {
+	c := s.u.computer
+	if a.Kind != "" || c == nil || c.OS == nil || !finding.Has(c.OS.Findings, finding.OSTLS12Disabled) {
+		return false
+	}
+	v, ok := s.verdict(cl)
+	if !ok {
+		return false
+	}
+	for _, sup := range v.TLS {
+		if sup.Via == compat.ViaSystem {
+			return true
+		}
+	}
+	return false
 }
 
 func serversLine(u *UI, a *clients.Account) string {

@@ -269,3 +269,34 @@ func TestTLS12NoteLeadsToTheSwitch(t *testing.T) {
 		t.Fatalf("no \"Switch on TLS 1.2\" there: %v", allText(u.fix.body))
 	}
 }
+
+// With TLS 1.2 off, an Outlook 2010 account says it cannot connect until
+// Windows' switch, even where its settings are already right (IMAP on
+// 993): before, the card listed only the SMTP port change.
+func TestSChannelAccountWaitsForTLS12(t *testing.T) {
+	w := newWin7(t)
+	fx := &win7Fixer{fakeFixer: fakeFixer{m: w.m}, w: w}
+	u, _ := startUI(t, Deps{Check: (&fakeCheck{report: failingReport()}).run, Computer: w.computer, Plan: fakePlan, Fixer: fx, Lang: "en"})
+	texts := allText(u.computerScreen.body)
+	found := false
+	for _, s := range texts {
+		if strings.Contains(s, "cannot connect until TLS 1.2 is switched on in Windows") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("the Outlook account does not say it waits for TLS 1.2: %v", texts)
+	}
+	// Once TLS 1.2 is on, the line goes (the screen refreshes after the
+	// switch).
+	if _, err := apply.EnableTLS12(w.opt()); err != nil {
+		t.Fatal(err)
+	}
+	u.computerScreen.load()
+	settle(u)
+	for _, s := range allText(u.computerScreen.body) {
+		if strings.Contains(s, "cannot connect until TLS 1.2") {
+			t.Errorf("still waiting for TLS 1.2 after the switch: %q", s)
+		}
+	}
+}
