@@ -8,6 +8,7 @@ import (
 	"io"
 	"sync"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/windows"
 )
@@ -29,6 +30,13 @@ func Listen(name string) (*Listener, error) {
 	if err != nil {
 		return nil, err
 	}
+	// An instance that answers is running (what it reads is no message:
+	// no line). FILE_FLAG_FIRST_PIPE_INSTANCE settles two launches at
+	// once; Wine does not enforce it, so the probe comes first.
+	if c, err := openPipe(path, 0); err == nil {
+		windows.CloseHandle(c)
+		return nil, ErrRunning
+	}
 	h, err := createPipe(path, true)
 	if errors.Is(err, windows.ERROR_ACCESS_DENIED) || errors.Is(err, windows.ERROR_PIPE_BUSY) {
 		return nil, ErrRunning
@@ -44,12 +52,30 @@ func createPipe(path string, first bool) (windows.Handle, error) {
 	if err != nil {
 		return windows.InvalidHandle, err
 	}
-	flags := uint32(windows.PIPE_ACCESS_INBOUND)
+	sa, err := userOnly()
+	if err != nil {
+		return windows.InvalidHandle, err
+	}
+	flags := uint32(windows.PIPE_ACCESS_DUPLEX)
 	if first {
 		flags |= windows.FILE_FLAG_FIRST_PIPE_INSTANCE
 	}
 	mode := uint32(windows.PIPE_TYPE_BYTE | windows.PIPE_READMODE_BYTE | windows.PIPE_WAIT | windows.PIPE_REJECT_REMOTE_CLIENTS)
-	return windows.CreateNamedPipe(p, flags, mode, windows.PIPE_UNLIMITED_INSTANCES, 0, maxMessage, 0, nil)
+	return windows.CreateNamedPipe(p, flags, mode, windows.PIPE_UNLIMITED_INSTANCES, 16, maxMessage, 0, sa)
+}
+
+// userOnly lets only this user open the pipe (the default also lets
+// everyone read, which would let another user's program tie up Serve).
+func userOnly() (*windows.SecurityAttributes, error) {
+	u, err := windows.GetCurrentProcessToken().GetTokenUser()
+	if err != nil {
+		return nil, err
+	}
+	sd, err := windows.SecurityDescriptorFromString("D:P(A;;GA;;;" + u.User.Sid.String() + ")")
+	if err != nil {
+		return nil, err
+	}
+	return &windows.SecurityAttributes{Length: uint32(unsafe.Sizeof(windows.SecurityAttributes{})), SecurityDescriptor: sd}, nil
 }
 
 // Serve calls handle with each message until Close.
@@ -59,7 +85,8 @@ func (l *Listener) Serve(handle func(msg string)) {
 		h := l.next
 		l.mu.Unlock()
 		err := windows.ConnectNamedPipe(h, nil)
-		if err != nil && !errors.Is(err, windows.ERROR_PIPE_CONNECTED) {
+		// ERROR_NO_DATA: a client came and went before this call.
+		if err != nil && !errors.Is(err, windows.ERROR_PIPE_CONNECTED) && !errors.Is(err, windows.ERROR_NO_DATA) {
 			l.Close()
 			return
 		}
@@ -77,6 +104,14 @@ func (l *Listener) Serve(handle func(msg string)) {
 		}
 		l.mu.Unlock()
 		msg, rerr := readMessage(pipeReader{h})
+		if rerr == nil {
+			// The sender waits for this: it must not close before the
+			// message is read (a client gone before ConnectNamedPipe
+			// takes its message with it).
+			var n uint32
+			_ = windows.WriteFile(h, []byte(ack), &n, nil)
+			_ = windows.FlushFileBuffers(h)
+		}
 		windows.DisconnectNamedPipe(h)
 		windows.CloseHandle(h)
 		if rerr == nil {
@@ -122,8 +157,15 @@ func Send(name, msg string) error {
 	if int(n) != len(b) {
 		return io.ErrShortWrite
 	}
+	got := make([]byte, len(ack))
+	if _, err := io.ReadFull(pipeReader{h}, got); err != nil || string(got) != ack {
+		return errors.New("instance: the running instance did not take the message")
+	}
 	return nil
 }
+
+// ack is the running instance's "got it".
+const ack = "ok\n"
 
 // openPipe connects to the pipe, waiting while every instance is busy.
 func openPipe(path string, wait time.Duration) (windows.Handle, error) {
@@ -133,7 +175,7 @@ func openPipe(path string, wait time.Duration) (windows.Handle, error) {
 	}
 	deadline := time.Now().Add(wait)
 	for {
-		h, err := windows.CreateFile(p, windows.GENERIC_WRITE, 0, nil, windows.OPEN_EXISTING, 0, 0)
+		h, err := windows.CreateFile(p, windows.GENERIC_READ|windows.GENERIC_WRITE, 0, nil, windows.OPEN_EXISTING, 0, 0)
 		if err == nil {
 			return h, nil
 		}
