@@ -35,22 +35,36 @@ func (u *UI) showError(err error) {
 }
 
 // saveFile asks where to save data, with the window's words on the
-// dialog's title and buttons.
-func (u *UI) saveFile(name string, data []byte) {
+// dialog's title and buttons, and says where it went and what to do with
+// it next (next is a translation key taking {{.path}}; "" for just where).
+func (u *UI) saveFile(name string, data []byte, next string) {
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil || w == nil {
 			return
 		}
-		defer w.Close()
-		if _, err := w.Write(data); err != nil {
-			u.showError(err)
-		}
+		u.writeSaved(w, data, next)
 	}, u.win)
 	d.SetFileName(name)
 	d.SetTitleText(u.T("gui.dialog.save_title"))
 	d.SetConfirmText(u.T("gui.dialog.save"))
 	d.SetDismissText(u.T("gui.dialog.cancel"))
 	u.showDialog(d, nil)
+}
+
+// writeSaved writes what the save dialog chose and says where it went.
+func (u *UI) writeSaved(w fyne.URIWriteCloser, data []byte, next string) {
+	_, err := w.Write(data)
+	if cerr := w.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		u.showError(err)
+		return
+	}
+	if next == "" {
+		next = "gui.dialog.saved"
+	}
+	u.inform(u.T("gui.dialog.saved_title"), u.Tf(next, "path", w.URI().Path()))
 }
 
 // dialogBody gives a wrapping text a width, so it wraps into lines

@@ -502,7 +502,12 @@ func (s *fixScreen) export(kind string, p *plan.Plan) {
 		u.showError(err)
 		return
 	}
-	u.saveFile(name, data)
+	// A .reg file does nothing until it is opened: say how (issue 14).
+	next := ""
+	if kind == "reg" {
+		next = "gui.fix.saved_reg"
+	}
+	u.saveFile(name, data, next)
 }
 
 func (u *UI) openURL(raw string) {

@@ -123,7 +123,7 @@ func (s *supportScreen) saveReport() {
 	if code, err := rep.Code(); err == nil {
 		b.WriteString("\n" + code + "\n")
 	}
-	u.saveFile("maildoctor-report.md", b.Bytes())
+	u.saveFile("maildoctor-report.md", b.Bytes(), "")
 }
 
 // mailSupport opens an e-mail to the provider with the support code; a
