@@ -316,6 +316,9 @@ func (s *accountScreen) finish(rep *check.Report, err error) {
 	s.setStatus("")
 	s.foldProgress()
 	s.renderReport()
+	// This computer measures the programs holding this address against
+	// its server (measuredRows).
+	u.computerScreen.render()
 }
 
 // foldProgress tucks the per-endpoint lines under "details" so the

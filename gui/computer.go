@@ -29,6 +29,9 @@ type computerScreen struct {
 	// stopped as soon as the answer arrives (an infinite bar left running
 	// off screen keeps redrawing the window for nothing).
 	busy *widget.ProgressBarInfinite
+	// measured are the programs' handshakes against the checked
+	// account's server (measuredRows), by program and server.
+	measured map[string]*measurement
 }
 
 func newComputerScreen(u *UI) *computerScreen {
@@ -188,6 +191,7 @@ func (s *computerScreen) clientCard(cl *clients.Client) fyne.CanvasObject {
 	var rows []fyne.CanvasObject
 	if v, ok := s.verdict(cl); ok {
 		rows = append(rows, s.verdictRow(cl.Name, v))
+		rows = append(rows, s.measuredRows(cl, v)...)
 	}
 	for _, f := range u.localize(cl.Findings) {
 		rows = append(rows, u.findingCard(f, nil))
