@@ -11,7 +11,8 @@
 #    files the Linux tests read), Windows Live Mail's .oeaccount files are
 #    copied into the prefix, and the Windows version is switched with
 #    `winecfg -v`.
-# 3. fix/apply's registry changes (Outlook accounts, TLS 1.2) applied and
+# 3. internal/instance: the named pipe that keeps one window open.
+# 4. fix/apply's registry changes (Outlook accounts, TLS 1.2) applied and
 #    undone on a real Wine registry (fix/apply/testdata/wine.sh).
 #
 # Needs: wine, wine64 and golang-1.19 (Debian packages). Usage:
@@ -39,7 +40,7 @@ trap cleanup EXIT
 
 start=$(date +%s)
 echo "== building Windows test binaries with $("$GO119" version | cut -d' ' -f3)"
-pkgs="./detect/system ./detect/clients ./detect/clients/prefsjs ./detect/clients/inifile ./detect/clients/thunderbird ./detect/clients/outlook ./detect/clients/linuxmail ./detect/clients/apple ./detect/clients/scan"
+pkgs="./internal/instance ./detect/system ./detect/clients ./detect/clients/prefsjs ./detect/clients/inifile ./detect/clients/thunderbird ./detect/clients/outlook ./detect/clients/linuxmail ./detect/clients/apple ./detect/clients/scan"
 for p in $pkgs ./cli; do
 	name=$(echo "${p#./}" | tr / _)
 	GOTOOLCHAIN=local GOFLAGS=-mod=mod GOOS=windows GOARCH=amd64 CGO_ENABLED=0 \
