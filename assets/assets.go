@@ -14,6 +14,13 @@ import "embed"
 //go:embed translation/*.json
 var Translations embed.FS
 
+// Fyne holds fyne/<lang>.json: Fyne's own strings (its file and
+// confirmation dialogs, the text fields' menu) in the languages Fyne does
+// not ship, so those dialogs speak the window's language too.
+//
+//go:embed fyne/*.json
+var Fyne embed.FS
+
 // DefaultProfile is the provider profile (Thunderbird autoconfig
 // config-v1.1.xml) used when no other is given.
 //

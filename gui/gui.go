@@ -113,6 +113,7 @@ func New(a fyne.App, w fyne.Window, deps Deps) *UI {
 	ctx, cancel := context.WithCancel(context.Background())
 	u := &UI{app: a, win: w, deps: deps, ctx: ctx, cancel: cancel}
 	u.tr = deps.Catalog.For(deps.Lang)
+	followLanguage(u.tr.Lang())
 	w.SetOnClosed(u.Close)
 	u.bindKeys()
 	u.build(TabComputer)
@@ -169,6 +170,7 @@ func (u *UI) SetLang(lang string) {
 		return
 	}
 	u.tr = u.deps.Catalog.For(lang)
+	followLanguage(u.tr.Lang())
 	u.app.Preferences().SetString("lang", u.tr.Lang())
 	sel := TabComputer
 	if u.tabs != nil {
