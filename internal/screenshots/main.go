@@ -74,10 +74,28 @@ func main() {
 				fmt.Println(path)
 			}
 		}
+		smallShots(ui, w, out)
 		win7Shots(a, w, cat, kb, out)
 		fyne.Do(a.Quit)
 	}()
 	w.ShowAndRun()
+}
+
+// smallShots photographs the window at 640×480, the smallest screen the
+// app holds (issue 12), in Italian.
+func smallShots(ui *gui.UI, w fyne.Window, out string) {
+	fyne.DoAndWait(func() { w.Resize(fyne.NewSize(640, 480)); ui.SetLang("it") })
+	for i, tab := range []int{gui.TabComputer, gui.TabFix} {
+		fyne.DoAndWait(func() { ui.Select(tab) })
+		time.Sleep(600 * time.Millisecond)
+		path := filepath.Join(out, fmt.Sprintf("it-%d-small-%s.png", i+7, []string{"computer", "fix"}[i]))
+		if err := capture(w, path); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		fmt.Println(path)
+	}
+	fyne.DoAndWait(func() { w.Resize(fyne.NewSize(900, 680)) })
 }
 
 // win7Shots photographs what a Windows 7 customer with Outlook 2010 and
