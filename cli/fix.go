@@ -433,13 +433,7 @@ func (fx *fixer) renderApply(p *plan.Plan, res *apply.Result) {
 	default:
 		fmt.Fprintln(w, fx.tr.T("fix.apply.done", args))
 	}
-	for _, c := range res.Changes {
-		from := c.From
-		if from == "" {
-			from = "-"
-		}
-		fmt.Fprintf(w, "  %s: %s -> %s\n", one(c.Key), one(from), one(c.To))
-	}
+	printChanges(w, res.Changes)
 }
 
 // applyError turns the refusals a customer can act on into one clear,
@@ -573,4 +567,16 @@ func (fx *fixer) exportData(email string) (data []byte, note string, err error) 
 		return nil, "", usagef("%v", err)
 	}
 	return f.Data, f.NoteKey, err
+}
+
+// printChanges lists what a change wrote, one setting a line ("-" for a
+// value that did not exist).
+func printChanges(w io.Writer, changes []apply.Change) {
+	for _, c := range changes {
+		from := c.From
+		if from == "" {
+			from = "-"
+		}
+		fmt.Fprintf(w, "  %s: %s -> %s\n", one(c.Key), one(from), one(c.To))
+	}
 }

@@ -99,13 +99,7 @@ func (fx *fixer) renderTLS12(out *apply.TLS12Outcome) error {
 	default:
 		fmt.Fprintln(w, fx.tr.T("fix.tls12.done", args))
 	}
-	for _, c := range res.Changes {
-		from := c.From
-		if from == "" {
-			from = "-"
-		}
-		fmt.Fprintf(w, "  %s: %s -> %s\n", one(c.Key), one(from), one(c.To))
-	}
+	printChanges(w, res.Changes)
 	return nil
 }
 
