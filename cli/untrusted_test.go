@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"maildoctor.app/maildoctor/fix/report"
+	"maildoctor.app/maildoctor/internal/fakemail"
 	"maildoctor.app/maildoctor/internal/forgedcode"
 	"maildoctor.app/maildoctor/internal/safetext"
 )
@@ -190,30 +191,20 @@ func hostileTLSServer(t *testing.T, cert tls.Certificate) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
+	fakemail.Serve(t, ln, func(c net.Conn) {
+		_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+		_, _ = c.Write([]byte("* OK [CAPABILITY IMAP4rev1] \x1b]0;pwned\x07\u202eready\r\n"))
+		buf := make([]byte, 4096)
 		for {
-			c, err := ln.Accept()
+			n, err := c.Read(buf)
 			if err != nil {
 				return
 			}
-			go func(c net.Conn) {
-				defer c.Close()
-				_ = c.SetDeadline(time.Now().Add(5 * time.Second))
-				_, _ = c.Write([]byte("* OK [CAPABILITY IMAP4rev1] \x1b]0;pwned\x07\u202eready\r\n"))
-				buf := make([]byte, 4096)
-				for {
-					n, err := c.Read(buf)
-					if err != nil {
-						return
-					}
-					if cmd := strings.Fields(string(buf[:n])); len(cmd) > 1 {
-						_, _ = c.Write([]byte("* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n* BYE \x1b[2J\r\n" + cmd[0] + " OK \x1b[31mdone\u009b\r\n"))
-					}
-				}
-			}(c)
+			if cmd := strings.Fields(string(buf[:n])); len(cmd) > 1 {
+				_, _ = c.Write([]byte("* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n* BYE \x1b[2J\r\n" + cmd[0] + " OK \x1b[31mdone\u009b\r\n"))
+			}
 		}
-	}()
+	})
 	return ln.Addr().String()
 }
 

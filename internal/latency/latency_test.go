@@ -10,38 +10,25 @@ import (
 	"testing"
 	"time"
 
+	"maildoctor.app/maildoctor/internal/fakemail"
 	"maildoctor.app/maildoctor/internal/testpki"
 )
 
 // echo is a line server that greets first, like a mail server.
 func echo(t *testing.T) (addr string, port int) {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
+	a := fakemail.Loopback(t, func(c net.Conn) {
+		_, _ = c.Write([]byte("hello\n"))
+		r := bufio.NewReader(c)
 		for {
-			c, err := ln.Accept()
+			l, err := r.ReadString('\n')
 			if err != nil {
 				return
 			}
-			go func(c net.Conn) {
-				defer c.Close()
-				_, _ = c.Write([]byte("hello\n"))
-				r := bufio.NewReader(c)
-				for {
-					l, err := r.ReadString('\n')
-					if err != nil {
-						return
-					}
-					_, _ = c.Write([]byte(l))
-				}
-			}(c)
+			_, _ = c.Write([]byte(l))
 		}
-	}()
-	return "127.0.0.1", ln.Addr().(*net.TCPAddr).Port
+	})
+	return "127.0.0.1", a.Port
 }
 
 // TestRoundTrips: a connection and its greeting cost 1.5 round trips
