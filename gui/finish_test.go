@@ -360,11 +360,10 @@ func TestMailSupportFallback(t *testing.T) {
 	}
 }
 
-// Decoding a pasted code runs off the UI goroutine, and its connections
-// table is a table: a header row of cells, then a row per connection.
-func TestOpenCodeOffUIThreadWithTable(t *testing.T) {
-	fc := &fakeCheck{report: failingReport()}
-	u, w := newTestUI(t, fc, "en")
+// checkedCodeField checks mario's account, then returns the support code
+// of that check and the Support tab's code field, the tab open.
+func checkedCodeField(t *testing.T, u *UI) (string, *entry) {
+	t.Helper()
 	test.Type(u.account.email, "mario@cliente.it")
 	test.Tap(u.account.start)
 	settle(u)
@@ -379,6 +378,15 @@ func TestOpenCodeOffUIThreadWithTable(t *testing.T) {
 			field = e
 		}
 	})
+	return code, field
+}
+
+// Decoding a pasted code runs off the UI goroutine, and its connections
+// table is a table: a header row of cells, then a row per connection.
+func TestOpenCodeOffUIThreadWithTable(t *testing.T) {
+	fc := &fakeCheck{report: failingReport()}
+	u, w := newTestUI(t, fc, "en")
+	code, field := checkedCodeField(t, u)
 	field.SetText(code)
 	test.Tap(findButton(u.support.body, "Show the report"))
 	if w.Canvas().Overlays().Top() != nil {
@@ -436,20 +444,7 @@ func TestTypingIntoCodeFieldStaysFast(t *testing.T) {
 	fc := &fakeCheck{report: failingReport()}
 	u, w := newTestUI(t, fc, "en")
 	w.Resize(fyne.NewSize(640, 480))
-	test.Type(u.account.email, "mario@cliente.it")
-	test.Tap(u.account.start)
-	settle(u)
-	code, err := u.support.code()
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.Select(TabSupport)
-	var field *entry
-	visit(u.support.content, func(o fyne.CanvasObject) {
-		if e, ok := o.(*entry); ok && e.MultiLine {
-			field = e
-		}
-	})
+	code, field := checkedCodeField(t, u)
 	// A real customer's code with the computer and every endpoint is
 	// about 3,200 characters; three of this test's make as many.
 	code = strings.Repeat(code, 3)

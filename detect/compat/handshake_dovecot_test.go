@@ -226,6 +226,15 @@ func dovecotProfiles(t testing.TB) []probe.ClientProfile {
 	return out
 }
 
+// helloByID indexes the profiles' hellos by profile id.
+func helloByID(profiles []probe.ClientProfile) map[string]*hello.Profile {
+	byID := map[string]*hello.Profile{}
+	for _, p := range profiles {
+		byID[p.ID] = p.Hello
+	}
+	return byID
+}
+
 func dovecotEndpoints(s *dovecottest.Server) []server.Endpoint {
 	var eps []server.Endpoint
 	for _, l := range []struct {
@@ -247,10 +256,7 @@ func TestHandshakeScenariosDovecot(t *testing.T) {
 	}
 	certPEM, keyPEM := rsaPair(t)
 	profiles := dovecotProfiles(t)
-	byID := map[string]*hello.Profile{}
-	for _, p := range profiles {
-		byID[p.ID] = p.Hello
-	}
+	byID := helloByID(profiles)
 	for _, sc := range scenarios {
 		sc := sc
 		if !sc.onDovecot() {

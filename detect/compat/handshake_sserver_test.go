@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"maildoctor.app/maildoctor/detect/probe"
-	"maildoctor.app/maildoctor/detect/probe/hello"
 	"maildoctor.app/maildoctor/detect/server"
 	"maildoctor.app/maildoctor/internal/dovecottest"
 )
@@ -143,10 +142,7 @@ func (s *sserver) endpoint(t testing.TB) (server.Endpoint, probe.Options) {
 func TestHandshakeScenariosSServer(t *testing.T) {
 	certPEM, keyPEM := rsaPair(t)
 	profiles := dovecotProfiles(t)
-	byID := map[string]*hello.Profile{}
-	for _, p := range profiles {
-		byID[p.ID] = p.Hello
-	}
+	byID := helloByID(profiles)
 	for _, sc := range scenarios {
 		sc := sc
 		t.Run(sc.name, func(t *testing.T) {
