@@ -47,19 +47,14 @@ func measureCompat(ctx context.Context, v compat.Verdict, f compatFlags) ([]meas
 	if err != nil {
 		return nil, err
 	}
-	all, err := compat.Handshakes()
+	cells, err := compat.SimulateVerdictAt(ctx, v, ep, probe.Options{Resolve: f.resolve})
 	if err != nil {
 		return nil, err
 	}
-	ps := compat.HandshakesFor(all, v)
-	var cps []probe.ClientProfile
-	for _, p := range ps {
-		cps = append(cps, p.Client())
-	}
-	ms := probe.Simulate(ctx, ep, cps, probe.Options{Resolve: f.resolve})
 	out := []measuredJSON{}
-	for i, m := range ms {
-		out = append(out, measuredJSON{Profile: m.Profile, Name: ps[i].Name, Endpoint: m.Endpoint, Connects: m.Connects,
+	for _, c := range cells {
+		m := c.Measured
+		out = append(out, measuredJSON{Profile: m.Profile, Name: c.Name, Endpoint: m.Endpoint, Connects: m.Connects,
 			Version: m.Version, Cipher: m.Cipher, Group: m.Group, HelloRetry: m.HelloRetry, Reason: m.Reason, Alert: m.Alert})
 	}
 	return out, nil

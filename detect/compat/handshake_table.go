@@ -45,6 +45,12 @@ func SimulateVerdict(ctx context.Context, v Verdict, hostPort string) ([]Measure
 	if err != nil {
 		return nil, err
 	}
+	return SimulateVerdictAt(ctx, v, ep, probe.Options{})
+}
+
+// SimulateVerdictAt is SimulateVerdict for an endpoint already read (after
+// STARTTLS too) and the probe's options (`compat --server --resolve`).
+func SimulateVerdictAt(ctx context.Context, v Verdict, ep server.Endpoint, opt probe.Options) ([]MeasuredCell, error) {
 	all, err := Handshakes()
 	if err != nil {
 		return nil, err
@@ -54,7 +60,7 @@ func SimulateVerdict(ctx context.Context, v Verdict, hostPort string) ([]Measure
 	for _, p := range ps {
 		cps = append(cps, p.Client())
 	}
-	ms := probe.Simulate(ctx, ep, cps, probe.Options{})
+	ms := probe.Simulate(ctx, ep, cps, opt)
 	out := make([]MeasuredCell, len(ms))
 	for i, m := range ms {
 		out[i] = MeasuredCell{Name: ps[i].Name, Measured: m}
