@@ -28,6 +28,12 @@ type measuredJSON struct {
 	Alert      string `json:"alert,omitempty"`
 }
 
+// measuredOf is the JSON of one profile's outcome (name: the profile's).
+func measuredOf(name string, m probe.Measured) measuredJSON {
+	return measuredJSON{Profile: m.Profile, Name: name, Endpoint: m.Endpoint, Connects: m.Connects,
+		Version: m.Version, Cipher: m.Cipher, Group: m.Group, HelloRetry: m.HelloRetry, Reason: m.Reason, Alert: m.Alert}
+}
+
 // compatEndpoint is --server HOST[:PORT] with --starttls.
 func compatEndpoint(f compatFlags) (server.Endpoint, error) {
 	ep, err := compat.MeasuredEndpoint(f.server, f.starttls)
@@ -53,9 +59,7 @@ func measureCompat(ctx context.Context, v compat.Verdict, f compatFlags) ([]meas
 	}
 	out := []measuredJSON{}
 	for _, c := range cells {
-		m := c.Measured
-		out = append(out, measuredJSON{Profile: m.Profile, Name: c.Name, Endpoint: m.Endpoint, Connects: m.Connects,
-			Version: m.Version, Cipher: m.Cipher, Group: m.Group, HelloRetry: m.HelloRetry, Reason: m.Reason, Alert: m.Alert})
+		out = append(out, measuredOf(c.Name, c.Measured))
 	}
 	return out, nil
 }

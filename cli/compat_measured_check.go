@@ -56,10 +56,7 @@ func simulateCheck(ctx context.Context, rep *check.Report, resolve map[string]st
 	for j, p := range all {
 		out[j] = simulatedProfile{Profile: p.ID, Name: p.Name, Measured: []measuredJSON{}}
 		for i := range eps {
-			m := per[i][j]
-			out[j].Measured = append(out[j].Measured, measuredJSON{Profile: m.Profile, Name: p.Name, Endpoint: m.Endpoint,
-				Connects: m.Connects, Version: m.Version, Cipher: m.Cipher, Group: m.Group, HelloRetry: m.HelloRetry,
-				Reason: m.Reason, Alert: m.Alert})
+			out[j].Measured = append(out[j].Measured, measuredOf(p.Name, per[i][j]))
 		}
 	}
 	return out, nil

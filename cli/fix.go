@@ -193,6 +193,20 @@ type fixer struct {
 	flags    fixFlags
 	profiles []*discover.Profile
 	platform *system.Platform
+	// kb is the compatibility data, read once for all the plans (compat).
+	kb     *compat.KB
+	kbRead bool
+}
+
+// compat is the built-in compatibility data, read on first use; nil when
+// it cannot be read (plans are then made without compat's verdict, as
+// before).
+func (fx *fixer) compat() *compat.KB {
+	if !fx.kbRead {
+		fx.kb, _ = compat.Builtin()
+		fx.kbRead = true
+	}
+	return fx.kb
 }
 
 // found is one account of one program on this computer.
@@ -229,10 +243,8 @@ func (fx *fixer) plan(email string, info *system.Info, fd *found) (*plan.Plan, e
 		req.Client, req.Account = fd.client, fd.account
 		// The same answer as `compat` and the app's "This computer": a plan
 		// for Outlook 2010 on Windows 7 also asks for the Office updates.
-		if kb, err := compat.Builtin(); err == nil {
-			if v, ok := kb.ForProgram(info, fd.client.ID, fd.client.Version); ok {
-				req.Compat, req.CompatActions = v.Verdict, v.Actions
-			}
+		if v, ok := fx.compat().ForProgram(info, fd.client.ID, fd.client.Version); ok {
+			req.Compat, req.CompatActions = v.Verdict, v.Actions
 		}
 	}
 	p, err := advise.Plan(fx.ctx, req, advise.Options{Resolver: fx.deps.resolver, DiscoverHTTP: fx.deps.discoverHTTP, Web: fx.deps.http})
